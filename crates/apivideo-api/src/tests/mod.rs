@@ -1,0 +1,3 @@
+//! Unit tests that need the crate's private, test-only strategies.
+
+mod roundtrip;

@@ -1,0 +1,71 @@
+//! Lists your videos with nothing but this crate and plain reqwest.
+//!
+//! ```sh
+//! APIVIDEO_API_KEY=... cargo run -p apivideo-auth --example list_videos
+//! ```
+//!
+//! Uses the sandbox unless `APIVIDEO_BASE_URL` says otherwise.
+
+use apivideo_auth::{
+    ApiKey, BearerToken, ProvideAuthorization, RequestContext, SANDBOX_BASE_URL, scoped_to_origin,
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let base = std::env::var("APIVIDEO_BASE_URL").unwrap_or_else(|_| SANDBOX_BASE_URL.to_owned());
+    let base = base.trim_end_matches('/');
+    // Scoped so that the token is never sent to a URL on another origin, such as a CDN
+    // asset or a redirect target.
+    let auth = scoped_to_origin(BearerToken::new(ApiKey::from_env()?, base)?, base)?;
+    let http = reqwest::Client::new();
+
+    let mut url = format!("{base}/videos?pageSize=100");
+    loop {
+        let page = get_json(&http, &auth, &url).await?;
+        for video in page["data"].as_array().into_iter().flatten() {
+            let id = video["videoId"].as_str().unwrap_or("?");
+            let title = video["title"].as_str().unwrap_or("(untitled)");
+            println!("{id}  {title}");
+        }
+        // `pagination.links` holds relative URIs; follow the one marked "next", if any.
+        let next = page["pagination"]["links"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|link| link["rel"] == "next")
+            .and_then(|link| link["uri"].as_str());
+        match next {
+            Some(uri) => url = format!("{base}{uri}"),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// GET with credentials; on a 401 the token is reported as rejected and the request is
+/// tried once more with a new one.
+async fn get_json(
+    http: &reqwest::Client,
+    auth: &impl ProvideAuthorization,
+    url: &str,
+) -> Result<serde_json::Value, BoxError> {
+    let get = http::Method::GET;
+    let context = RequestContext::new(&get, url);
+    for _attempt in 0..2 {
+        let header = auth.authorization(&context).await?;
+        let mut request = http.get(url);
+        if let Some(header) = &header {
+            request = request.header(http::header::AUTHORIZATION, header.header_value().clone());
+        }
+        let response = request.send().await?;
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+            if let Some(header) = &header {
+                auth.invalidate(header);
+            }
+            continue;
+        }
+        return Ok(response.error_for_status()?.json().await?);
+    }
+    Err("api.video refused a freshly issued token".into())
+}
