@@ -90,6 +90,13 @@ impl FilePart {
         ))
     }
 
+    /// Overrides the file name announced in the form.
+    #[must_use]
+    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = file_name.into();
+        self
+    }
+
     /// Overrides the media type guessed from the file name.
     #[must_use]
     pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
@@ -114,7 +121,8 @@ impl FilePart {
     pub fn into_part(self) -> Part {
         let part = match self.body {
             Body::Bytes(bytes) => {
-                Part::stream_with_length(reqwest::Body::from(bytes.clone()), bytes.len() as u64)
+                let len = bytes.len() as u64;
+                Part::stream_with_length(reqwest::Body::from(bytes), len)
             }
             Body::Stream {
                 body,
@@ -123,23 +131,15 @@ impl FilePart {
             Body::Stream { body, length: None } => Part::stream(body),
         }
         .file_name(self.file_name);
-        match self.content_type.as_deref().map(|m| (m, Part::mime_str)) {
-            // An invalid media type is dropped rather than failing the upload.
-            Some((media_type, _)) => {
-                match Part::stream(reqwest::Body::from(Vec::new())).mime_str(media_type) {
-                    Ok(_) => part
-                        .mime_str(media_type)
-                        .unwrap_or_else(|_| unreachable_part()),
-                    Err(_) => part,
-                }
-            }
-            None => part,
+        // `mime_str` consumes the part; a media type it cannot parse is dropped rather than
+        // losing the file, so it is tried on an empty part first.
+        match self.content_type {
+            Some(media_type) if Part::bytes(Vec::new()).mime_str(&media_type).is_ok() => part
+                .mime_str(&media_type)
+                .unwrap_or_else(|_| Part::bytes(Vec::new())),
+            _ => part,
         }
     }
-}
-
-fn unreachable_part() -> Part {
-    Part::bytes(Vec::new())
 }
 
 /// The media type for the file extensions api.video takes.

@@ -38,13 +38,18 @@ pub struct Context {
 struct Shared {
     auth: SharedAuth,
     retry: RetryPolicy,
+    headers: HeaderMap,
 }
 
 impl Context {
     /// Authenticates with `auth` (any `apivideo-auth` strategy) and retries with the
     /// default [`RetryPolicy`].
     pub fn new(auth: impl ProvideAuthorization + 'static) -> Self {
-        Self::from_shared(SharedAuth::new(auth), RetryPolicy::default())
+        Self::from_shared(
+            SharedAuth::new(auth),
+            RetryPolicy::default(),
+            HeaderMap::new(),
+        )
     }
 
     /// No credentials: only public operations (the upload-token upload) can be called;
@@ -53,17 +58,34 @@ impl Context {
         Self::new(NoCredentials)
     }
 
-    fn from_shared(auth: SharedAuth, retry: RetryPolicy) -> Self {
+    fn from_shared(auth: SharedAuth, retry: RetryPolicy, headers: HeaderMap) -> Self {
         Self {
-            shared: Arc::new(Shared { auth, retry }),
+            shared: Arc::new(Shared {
+                auth,
+                retry,
+                headers,
+            }),
             log: None,
         }
     }
 
-    /// The same credentials with another retry policy.
+    /// The same settings with another retry policy.
     #[must_use]
     pub fn with_retry_policy(self, retry: RetryPolicy) -> Self {
-        Self::from_shared(self.shared.auth.clone(), retry)
+        Self::from_shared(self.shared.auth.clone(), retry, self.shared.headers.clone())
+    }
+
+    /// The same settings, adding `headers` to every request (those a request sets itself
+    /// win). Used for `User-Agent` and api.video's `AV-Origin-*` headers, so they are sent
+    /// whatever `reqwest::Client` the caller brings.
+    #[must_use]
+    pub fn with_headers(self, headers: HeaderMap) -> Self {
+        Self::from_shared(self.shared.auth.clone(), self.shared.retry.clone(), headers)
+    }
+
+    /// The headers added to every request.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.shared.headers
     }
 
     /// The credentials strategy.
@@ -270,6 +292,11 @@ fn same_origin(url: &reqwest::Url, base: &str) -> bool {
 
 impl ClientHooks<Context> for Client {
     async fn pre<E>(&self, request: &mut Request, info: &OperationInfo) -> Result<(), Error<E>> {
+        for (name, value) in &self.inner.shared.headers {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
         match self
             .authorize(request, Operation::find(info.operation_id))
             .await

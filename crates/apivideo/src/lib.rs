@@ -1,1 +1,29 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod client;
+mod error;
+mod origin;
+pub mod pagination;
+pub mod resources;
+pub mod upload;
+pub mod webhooks;
+
+pub use client::{Client, ClientBuilder, PRODUCTION, SANDBOX};
+pub use error::{ApiError, Error, RateLimit, Result};
+pub use pagination::{ListRequest, Page};
+pub use resources::SortOrder;
+
+/// The low-level generated client, for what this crate does not wrap.
+pub use apivideo_api as api;
+/// Retry settings: see [`ClientBuilder::retry_policy`].
+pub use apivideo_api::RetryPolicy;
+/// Every model of the API, named after its schema (`video` → [`models::Video`],
+/// `videos-list-response` → [`models::VideosListResponse`]).
+pub use apivideo_api::models;
+/// Enums of query and path parameters (sort fields, analytics metrics...).
+pub use apivideo_api::types;
+/// Credentials: strategies, keys, problem details.
+pub use apivideo_auth as auth;
+/// Date-times used by models and analytics filters.
+pub use chrono;

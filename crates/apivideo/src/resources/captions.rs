@@ -1,0 +1,116 @@
+//! `client.captions()`.
+
+use apivideo_api::models::{
+    Caption, CaptionsListResponse, CaptionsUpdatePayload, CaptionsUploadPayload,
+};
+
+use super::{id, resource};
+use crate::error::Result;
+use crate::pagination::{ListRequest, list_operation};
+use crate::upload::Source;
+
+resource! {
+    /// Captions of videos, one WebVTT file per language.
+    Captions
+}
+
+list_operation!(
+    /// `GET /videos/{videoId}/captions`.
+    CaptionsList, GetVideosVideoIdCaptions, get_videos_video_id_captions, CaptionsListResponse, Caption,
+    state = String, |builder, video_id| builder.video_id(video_id.clone())
+);
+
+/// Lists a video's captions; see [`Captions::list`].
+pub type ListCaptions = ListRequest<CaptionsList>;
+
+impl Captions {
+    /// The caption of `video_id` in `language` (an IETF tag such as `en` or `fr`).
+    pub async fn get(&self, video_id: &str, language: &str) -> Result<Caption> {
+        let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
+        self.client
+            .call(|api| async move {
+                api.get_videos_video_id_captions_language()
+                    .video_id(video_id)
+                    .language(language)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Uploads a WebVTT file as the caption in `language`, replacing any existing one.
+    pub async fn upload(
+        &self,
+        video_id: &str,
+        language: &str,
+        vtt: impl Into<Source>,
+    ) -> Result<Caption> {
+        let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
+        let file = vtt.into().into_file_part("captions.vtt").await?;
+        let body = CaptionsUploadPayload::new(file);
+        self.client
+            .call(|api| async move {
+                api.post_videos_video_id_captions_language(&video_id, &language, body)
+                    .await
+            })
+            .await
+    }
+
+    /// Makes (or stops making) this caption the one players show by default.
+    pub async fn set_default(
+        &self,
+        video_id: &str,
+        language: &str,
+        default: bool,
+    ) -> Result<Caption> {
+        self.update(
+            video_id,
+            language,
+            CaptionsUpdatePayload::new().default(default),
+        )
+        .await
+    }
+
+    /// Changes a caption's settings.
+    pub async fn update(
+        &self,
+        video_id: &str,
+        language: &str,
+        payload: CaptionsUpdatePayload,
+    ) -> Result<Caption> {
+        let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
+        self.client
+            .call(|api| async move {
+                api.patch_videos_video_id_captions_language()
+                    .video_id(video_id)
+                    .language(language)
+                    .body(payload)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Deletes the caption in `language`.
+    pub async fn delete(&self, video_id: &str, language: &str) -> Result<()> {
+        let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
+        self.client
+            .call(|api| async move {
+                api.delete_videos_video_id_captions_language()
+                    .video_id(video_id)
+                    .language(language)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Lists a video's captions.
+    pub fn list(&self, video_id: &str) -> ListCaptions {
+        let request = ListRequest::new(self.client.clone());
+        match id("video_id", video_id) {
+            Ok(video_id) => request.update(move |state| *state = video_id),
+            Err(error) => request.fail(error),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `client.live_streams()`.
+
+use apivideo_api::models::{
+    LiveStream, LiveStreamCreationPayload, LiveStreamListResponse,
+    LiveStreamThumbnailUploadPayload, LiveStreamUpdatePayload,
+};
+use apivideo_api::types::GetLiveStreamsSortBy;
+
+use super::{SortOrder, id, resource};
+use crate::error::{Error, Result};
+use crate::pagination::{ListRequest, list_operation};
+use crate::upload::Source;
+
+resource! {
+    /// Live streams.
+    LiveStreams
+}
+
+list_operation!(
+    /// `GET /live-streams`.
+    LiveStreamsList, GetLiveStreams, get_live_streams, LiveStreamListResponse, LiveStream
+);
+
+/// Lists live streams; see [`LiveStreams::list`].
+pub type ListLiveStreams = ListRequest<LiveStreamsList>;
+
+impl ListLiveStreams {
+    /// The live stream with this stream key.
+    pub fn stream_key(self, key: impl Into<String>) -> Self {
+        let key = key.into();
+        self.set(move |b| b.stream_key(key.clone()))
+    }
+
+    /// Live streams with this name.
+    pub fn name(self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.set(move |b| b.name(name.clone()))
+    }
+
+    /// The field to sort by.
+    pub fn sort_by(self, field: GetLiveStreamsSortBy) -> Self {
+        self.set(move |b| b.sort_by(field))
+    }
+
+    /// The sort direction.
+    pub fn sort_order(self, order: SortOrder) -> Self {
+        self.set(move |b| b.sort_order(order.as_str()))
+    }
+}
+
+const MAX_RESTREAMS: usize = 5;
+
+impl LiveStreams {
+    /// Creates a live stream.
+    pub async fn create(&self, payload: LiveStreamCreationPayload) -> Result<LiveStream> {
+        if payload.name.trim().is_empty() {
+            return Err(Error::invalid("payload.name", "must not be empty"));
+        }
+        if payload
+            .restreams
+            .as_ref()
+            .is_some_and(|r| r.len() > MAX_RESTREAMS)
+        {
+            return Err(Error::invalid(
+                "payload.restreams",
+                "at most 5 restream targets",
+            ));
+        }
+        self.client
+            .call(|api| async move { api.post_live_streams().body(payload).send().await })
+            .await
+    }
+
+    /// Lists live streams.
+    pub fn list(&self) -> ListLiveStreams {
+        ListRequest::new(self.client.clone())
+    }
+
+    /// One live stream.
+    pub async fn get(&self, live_stream_id: &str) -> Result<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id)?;
+        self.client
+            .call(|api| async move {
+                api.get_live_streams_live_stream_id()
+                    .live_stream_id(live_stream_id)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Changes a live stream; `restreams`, when set, replaces the whole list.
+    pub async fn update(
+        &self,
+        live_stream_id: &str,
+        payload: LiveStreamUpdatePayload,
+    ) -> Result<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id)?;
+        if payload
+            .restreams
+            .as_ref()
+            .is_some_and(|r| r.len() > MAX_RESTREAMS)
+        {
+            return Err(Error::invalid(
+                "payload.restreams",
+                "at most 5 restream targets",
+            ));
+        }
+        self.client
+            .call(|api| async move {
+                api.patch_live_streams_live_stream_id()
+                    .live_stream_id(live_stream_id)
+                    .body(payload)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Deletes a live stream.
+    pub async fn delete(&self, live_stream_id: &str) -> Result<()> {
+        let live_stream_id = id("live_stream_id", live_stream_id)?;
+        self.client
+            .call(|api| async move {
+                api.delete_live_streams_live_stream_id()
+                    .live_stream_id(live_stream_id)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Uploads an image (JPEG or PNG) as the live stream's thumbnail.
+    pub async fn upload_thumbnail(
+        &self,
+        live_stream_id: &str,
+        image: impl Into<Source>,
+    ) -> Result<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id)?;
+        let file = image.into().into_file_part("thumbnail.jpg").await?;
+        let body = LiveStreamThumbnailUploadPayload::new(file);
+        self.client
+            .call(|api| async move {
+                api.post_live_streams_live_stream_id_thumbnail(&live_stream_id, body)
+                    .await
+            })
+            .await
+    }
+
+    /// Removes the live stream's thumbnail.
+    pub async fn delete_thumbnail(&self, live_stream_id: &str) -> Result<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id)?;
+        self.client
+            .call(|api| async move {
+                api.delete_live_streams_live_stream_id_thumbnail()
+                    .live_stream_id(live_stream_id)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Ends the broadcast now: the recording is finalized without waiting for the encoder
+    /// to disconnect.
+    pub async fn complete(&self, live_stream_id: &str) -> Result<()> {
+        let live_stream_id = id("live_stream_id", live_stream_id)?;
+        self.client
+            .call(|api| async move {
+                api.put_live_streams_live_stream_id_complete()
+                    .live_stream_id(live_stream_id)
+                    .send()
+                    .await
+            })
+            .await
+    }
+}

@@ -1,0 +1,82 @@
+//! `client.upload_tokens()`.
+
+use apivideo_api::models::{TokenCreationPayload, TokenListResponse, UploadToken};
+use apivideo_api::types::GetUploadTokensSortBy;
+
+use super::{SortOrder, id, resource};
+use crate::error::{Error, Result};
+use crate::pagination::{ListRequest, list_operation};
+
+resource! {
+    /// Upload tokens: let a browser or device upload without your API key. Uploading with
+    /// one is [`Videos::upload_with_token`](crate::resources::Videos::upload_with_token).
+    UploadTokens
+}
+
+list_operation!(
+    /// `GET /upload-tokens`.
+    UploadTokensList, GetUploadTokens, get_upload_tokens, TokenListResponse, UploadToken
+);
+
+/// Lists upload tokens; see [`UploadTokens::list`].
+pub type ListUploadTokens = ListRequest<UploadTokensList>;
+
+impl ListUploadTokens {
+    /// The field to sort by.
+    pub fn sort_by(self, field: GetUploadTokensSortBy) -> Self {
+        self.set(move |b| b.sort_by(field))
+    }
+
+    /// The sort direction.
+    pub fn sort_order(self, order: SortOrder) -> Self {
+        self.set(move |b| b.sort_order(order.as_str()))
+    }
+}
+
+impl UploadTokens {
+    /// Creates a token valid for `payload.ttl` seconds (0 or unset: until deleted).
+    pub async fn create(&self, payload: TokenCreationPayload) -> Result<UploadToken> {
+        if let Some(ttl) = payload.ttl
+            && !(0..=i64::from(i32::MAX)).contains(&ttl)
+        {
+            return Err(Error::invalid(
+                "payload.ttl",
+                format!("must be 0 to 2147483647, got {ttl}"),
+            ));
+        }
+        self.client
+            .call(|api| async move { api.post_upload_tokens().body(payload).send().await })
+            .await
+    }
+
+    /// Lists tokens.
+    pub fn list(&self) -> ListUploadTokens {
+        ListRequest::new(self.client.clone())
+    }
+
+    /// One token.
+    pub async fn get(&self, token: &str) -> Result<UploadToken> {
+        let token = id("token", token)?;
+        self.client
+            .call(|api| async move {
+                api.get_upload_tokens_upload_token()
+                    .upload_token(token)
+                    .send()
+                    .await
+            })
+            .await
+    }
+
+    /// Deletes a token: uploads with it stop working.
+    pub async fn delete(&self, token: &str) -> Result<()> {
+        let token = id("token", token)?;
+        self.client
+            .call(|api| async move {
+                api.delete_upload_tokens_upload_token()
+                    .upload_token(token)
+                    .send()
+                    .await
+            })
+            .await
+    }
+}

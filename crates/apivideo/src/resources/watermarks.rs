@@ -1,0 +1,63 @@
+//! `client.watermarks()`.
+
+use apivideo_api::models::{Watermark, WatermarkUploadPayload, WatermarksListResponse};
+
+use super::{SortOrder, id, resource};
+use crate::error::Result;
+use crate::pagination::{ListRequest, list_operation};
+use crate::upload::Source;
+
+resource! {
+    /// Watermark images, applied to videos at creation (`VideoCreationPayload::watermark`).
+    Watermarks
+}
+
+list_operation!(
+    /// `GET /watermarks`.
+    WatermarksList, ListWatermarks, list_watermarks, WatermarksListResponse, Watermark
+);
+
+/// Lists watermarks; see [`Watermarks::list`].
+pub type ListWatermarks = ListRequest<WatermarksList>;
+
+impl ListWatermarks {
+    /// The field to sort by (`createdAt`).
+    pub fn sort_by(self, field: impl Into<String>) -> Self {
+        let field = field.into();
+        self.set(move |b| b.sort_by(field.clone()))
+    }
+
+    /// The sort direction.
+    pub fn sort_order(self, order: SortOrder) -> Self {
+        self.set(move |b| b.sort_order(order.as_str()))
+    }
+}
+
+impl Watermarks {
+    /// Uploads a watermark image (JPEG or PNG).
+    pub async fn upload(&self, image: impl Into<Source>) -> Result<Watermark> {
+        let file = image.into().into_file_part("watermark.png").await?;
+        let body = WatermarkUploadPayload::new(file);
+        self.client
+            .call(|api| async move { api.post_watermark(body).await })
+            .await
+    }
+
+    /// Lists watermarks.
+    pub fn list(&self) -> ListWatermarks {
+        ListRequest::new(self.client.clone())
+    }
+
+    /// Deletes a watermark.
+    pub async fn delete(&self, watermark_id: &str) -> Result<()> {
+        let watermark_id = id("watermark_id", watermark_id)?;
+        self.client
+            .call(|api| async move {
+                api.delete_watermark()
+                    .watermark_id(watermark_id)
+                    .send()
+                    .await
+            })
+            .await
+    }
+}

@@ -1,0 +1,269 @@
+//! What can be uploaded.
+
+use std::path::{Path, PathBuf};
+
+use apivideo_api::multipart::FilePart;
+use bytes::Bytes;
+use tokio::io::AsyncRead;
+
+use crate::error::{Error, Result};
+
+/// Something to upload: a file path, an open file, bytes, or a reader.
+///
+/// Files (by path or open) are read range by range, never whole; a reader of known length
+/// is read chunk by chunk in order; a reader of unknown length ([`Source::stream`]) goes
+/// through a progressive upload.
+///
+/// ```
+/// use std::path::Path;
+/// use apivideo::upload::Source;
+///
+/// let from_path = Source::from(Path::new("talk.mp4"));
+/// let from_bytes = Source::from(vec![0u8; 16]).file_name("clip.mp4");
+/// let from_reader = Source::reader(tokio::io::empty(), 0);
+/// ```
+pub struct Source {
+    pub(crate) kind: Kind,
+    pub(crate) file_name: Option<String>,
+}
+
+pub(crate) enum Kind {
+    Path(PathBuf),
+    File(tokio::fs::File),
+    Bytes(Bytes),
+    Reader {
+        reader: Box<dyn AsyncRead + Send + Unpin>,
+        len: u64,
+    },
+    Stream(Box<dyn AsyncRead + Send + Unpin>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.kind {
+            Kind::Path(path) => format!("Path({})", path.display()),
+            Kind::File(_) => "File".to_owned(),
+            Kind::Bytes(bytes) => format!("Bytes({} bytes)", bytes.len()),
+            Kind::Reader { len, .. } => format!("Reader({len} bytes)"),
+            Kind::Stream(_) => "Stream(unknown length)".to_owned(),
+        };
+        f.debug_struct("Source")
+            .field("kind", &kind)
+            .field("file_name", &self.file_name)
+            .finish()
+    }
+}
+
+impl Source {
+    /// The file at `path`.
+    pub fn path(path: impl Into<PathBuf>) -> Self {
+        Self {
+            kind: Kind::Path(path.into()),
+            file_name: None,
+        }
+    }
+
+    /// An open file, read from its start.
+    pub fn file(file: tokio::fs::File) -> Self {
+        Self {
+            kind: Kind::File(file),
+            file_name: None,
+        }
+    }
+
+    /// Bytes in memory.
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        Self {
+            kind: Kind::Bytes(bytes.into()),
+            file_name: None,
+        }
+    }
+
+    /// A reader that yields exactly `len` bytes.
+    pub fn reader(reader: impl AsyncRead + Send + Unpin + 'static, len: u64) -> Self {
+        Self {
+            kind: Kind::Reader {
+                reader: Box::new(reader),
+                len,
+            },
+            file_name: None,
+        }
+    }
+
+    /// A reader of unknown length (a recording in progress, a transcoder's output): sent
+    /// as a progressive upload, one part per chunk, the last part when it ends.
+    pub fn stream(reader: impl AsyncRead + Send + Unpin + 'static) -> Self {
+        Self {
+            kind: Kind::Stream(Box::new(reader)),
+            file_name: None,
+        }
+    }
+
+    /// The file name announced to the API (default: the path's, or a generic one).
+    #[must_use]
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The name to announce for this source.
+    pub(crate) fn name_or(&self, default: &str) -> String {
+        if let Some(name) = &self.file_name {
+            return name.clone();
+        }
+        match &self.kind {
+            Kind::Path(path) => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| default.to_owned()),
+            _ => default.to_owned(),
+        }
+    }
+
+    /// A one-request multipart file (thumbnails, captions, logos...), checked first.
+    pub(crate) async fn into_file_part(self, default_name: &str) -> Result<FilePart> {
+        let name = self.name_or(default_name);
+        match self.kind {
+            Kind::Path(path) => {
+                let len = check_file(&path).await?;
+                if len == 0 {
+                    return Err(Error::invalid(
+                        "source",
+                        format!("{} is empty", path.display()),
+                    ));
+                }
+                let part = FilePart::from_path(&path)
+                    .await
+                    .map_err(|e| read_error(&path, &e))?;
+                Ok(part.file_name(name))
+            }
+            Kind::File(file) => {
+                let len = file.metadata().await?.len();
+                if len == 0 {
+                    return Err(Error::invalid("source", "the file is empty"));
+                }
+                let stream = tokio_util_stream(file);
+                Ok(FilePart::from_body(
+                    reqwest::Body::wrap_stream(stream),
+                    Some(len),
+                    name,
+                ))
+            }
+            Kind::Bytes(bytes) => {
+                if bytes.is_empty() {
+                    return Err(Error::invalid("source", "no bytes to upload"));
+                }
+                Ok(FilePart::from_bytes(bytes, name))
+            }
+            Kind::Reader { reader, len } => {
+                if len == 0 {
+                    return Err(Error::invalid(
+                        "source",
+                        "a reader of length 0 has nothing to upload",
+                    ));
+                }
+                let stream = tokio_util_stream(tokio::io::AsyncReadExt::take(reader, len));
+                Ok(FilePart::from_body(
+                    reqwest::Body::wrap_stream(stream),
+                    Some(len),
+                    name,
+                ))
+            }
+            Kind::Stream(reader) => {
+                let stream = tokio_util_stream(reader);
+                Ok(FilePart::from_body(
+                    reqwest::Body::wrap_stream(stream),
+                    None,
+                    name,
+                ))
+            }
+        }
+    }
+}
+
+fn tokio_util_stream(
+    reader: impl AsyncRead + Send + Unpin + 'static,
+) -> impl futures_core::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures_util::stream::unfold(reader, |mut reader| async move {
+        let mut buffer = vec![0u8; 256 * 1024];
+        match tokio::io::AsyncReadExt::read(&mut reader, &mut buffer).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((Ok(Bytes::from(buffer)), reader))
+            }
+            Err(e) => Some((Err(e), reader)),
+        }
+    })
+}
+
+/// Checks that `path` is a readable regular file; returns its length.
+pub(crate) async fn check_file(path: &Path) -> Result<u64> {
+    let metadata = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| read_error(path, &e))?;
+    if metadata.is_dir() {
+        return Err(Error::invalid(
+            "source",
+            format!("{} is a directory", path.display()),
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(Error::invalid(
+            "source",
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    // Opening proves it can be read (permissions), before any request is sent.
+    tokio::fs::File::open(path)
+        .await
+        .map_err(|e| read_error(path, &e))?;
+    Ok(metadata.len())
+}
+
+pub(crate) fn read_error(path: &Path, error: &std::io::Error) -> Error {
+    let reason = match error.kind() {
+        std::io::ErrorKind::NotFound => format!("{} does not exist", path.display()),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("{} cannot be read (permission denied)", path.display())
+        }
+        _ => format!("{} cannot be read: {error}", path.display()),
+    };
+    Error::invalid("source", reason)
+}
+
+impl From<PathBuf> for Source {
+    fn from(path: PathBuf) -> Self {
+        Self::path(path)
+    }
+}
+
+impl From<&Path> for Source {
+    fn from(path: &Path) -> Self {
+        Self::path(path)
+    }
+}
+
+impl From<tokio::fs::File> for Source {
+    fn from(file: tokio::fs::File) -> Self {
+        Self::file(file)
+    }
+}
+
+impl From<Bytes> for Source {
+    fn from(bytes: Bytes) -> Self {
+        Self::bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for Source {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for Source {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::bytes(Bytes::from_static(bytes))
+    }
+}
