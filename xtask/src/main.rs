@@ -103,7 +103,11 @@ fn codegen_command(args: &[String]) -> Result<ExitCode> {
             .iter()
             .find(|t| t.name == applied.name)
             .map_or("", |t| t.reason);
-        println!("  {} ({} change(s)): {reason}", applied.name, applied.changes.len());
+        println!(
+            "  {} ({} change(s)): {reason}",
+            applied.name,
+            applied.changes.len()
+        );
         for change in &applied.changes {
             println!("    {change}");
         }

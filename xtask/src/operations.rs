@@ -66,11 +66,13 @@ pub fn generate(doc: &Value) -> Result<TokenStream> {
                     .collect()
             })
             .unwrap_or_default();
+        let rust_name = crate::naming::field_name(id);
         let doc = format!(" `{} {}`: {summary}.", op.method.to_uppercase(), op.path);
         consts.push(quote! {
             #[doc = #doc]
             pub const #name: Operation = Operation {
                 id: #id,
+                rust_name: #rust_name,
                 method: reqwest::Method::#method,
                 path: #path,
                 tag: #tag,

@@ -11265,6 +11265,7 @@ pub mod operations {
     /// `POST /auth/api-key`: Exchange an API key for a bearer token.
     pub const POST_AUTH_API_KEY: Operation = Operation {
         id: "POST_auth-api-key",
+        rust_name: "post_auth_api_key",
         method: reqwest::Method::POST,
         path: "/auth/api-key",
         tag: "Advanced authentication",
@@ -11275,6 +11276,7 @@ pub mod operations {
     /// `POST /auth/refresh`: Refresh a bearer token.
     pub const POST_AUTH_REFRESH: Operation = Operation {
         id: "POST_auth-refresh",
+        rust_name: "post_auth_refresh",
         method: reqwest::Method::POST,
         path: "/auth/refresh",
         tag: "Advanced authentication",
@@ -11285,6 +11287,7 @@ pub mod operations {
     /// `GET /videos`: List videos.
     pub const LIST_VIDEOS: Operation = Operation {
         id: "LIST-videos",
+        rust_name: "list_videos",
         method: reqwest::Method::GET,
         path: "/videos",
         tag: "Videos",
@@ -11295,6 +11298,7 @@ pub mod operations {
     /// `POST /videos`: Create a video object.
     pub const POST_VIDEO: Operation = Operation {
         id: "POST-video",
+        rust_name: "post_video",
         method: reqwest::Method::POST,
         path: "/videos",
         tag: "Videos",
@@ -11305,6 +11309,7 @@ pub mod operations {
     /// `GET /tags`: List video tags with usage counts.
     pub const LIST_TAGS: Operation = Operation {
         id: "LIST-tags",
+        rust_name: "list_tags",
         method: reqwest::Method::GET,
         path: "/tags",
         tag: "Tags",
@@ -11315,6 +11320,7 @@ pub mod operations {
     /// `GET /summaries`: List summaries.
     pub const GET_SUMMARIES: Operation = Operation {
         id: "GET_summaries",
+        rust_name: "get_summaries",
         method: reqwest::Method::GET,
         path: "/summaries",
         tag: "Summaries",
@@ -11325,6 +11331,7 @@ pub mod operations {
     /// `POST /summaries`: Generate a summary for a video.
     pub const POST_SUMMARIES: Operation = Operation {
         id: "POST_summaries",
+        rust_name: "post_summaries",
         method: reqwest::Method::POST,
         path: "/summaries",
         tag: "Summaries",
@@ -11335,6 +11342,7 @@ pub mod operations {
     /// `DELETE /summaries/{summaryId}`: Delete a summary.
     pub const DELETE_SUMMARIES_SUMMARY_ID: Operation = Operation {
         id: "DELETE_summaries-summaryId",
+        rust_name: "delete_summaries_summary_id",
         method: reqwest::Method::DELETE,
         path: "/summaries/{summaryId}",
         tag: "Summaries",
@@ -11345,6 +11353,7 @@ pub mod operations {
     /// `GET /summaries/{summaryId}/source`: Get the text of a summary.
     pub const GET_SUMMARIES_SUMMARY_ID_SOURCE: Operation = Operation {
         id: "GET_summaries-summaryId-source",
+        rust_name: "get_summaries_summary_id_source",
         method: reqwest::Method::GET,
         path: "/summaries/{summaryId}/source",
         tag: "Summaries",
@@ -11355,6 +11364,7 @@ pub mod operations {
     /// `PATCH /summaries/{summaryId}/source`: Edit the text of a summary.
     pub const PATCH_SUMMARIES_SUMMARY_ID_SOURCE: Operation = Operation {
         id: "PATCH_summaries-summaryId-source",
+        rust_name: "patch_summaries_summary_id_source",
         method: reqwest::Method::PATCH,
         path: "/summaries/{summaryId}/source",
         tag: "Summaries",
@@ -11365,6 +11375,7 @@ pub mod operations {
     /// `POST /videos/{videoId}/source`: Upload the file of a video.
     pub const POST_VIDEOS_VIDEO_ID_SOURCE: Operation = Operation {
         id: "POST_videos-videoId-source",
+        rust_name: "post_videos_video_id_source",
         method: reqwest::Method::POST,
         path: "/videos/{videoId}/source",
         tag: "Videos",
@@ -11375,6 +11386,7 @@ pub mod operations {
     /// `GET /watermarks`: List watermarks.
     pub const LIST_WATERMARKS: Operation = Operation {
         id: "LIST-watermarks",
+        rust_name: "list_watermarks",
         method: reqwest::Method::GET,
         path: "/watermarks",
         tag: "Watermarks",
@@ -11385,6 +11397,7 @@ pub mod operations {
     /// `POST /watermarks`: Upload a watermark image.
     pub const POST_WATERMARK: Operation = Operation {
         id: "POST_watermark",
+        rust_name: "post_watermark",
         method: reqwest::Method::POST,
         path: "/watermarks",
         tag: "Watermarks",
@@ -11395,6 +11408,7 @@ pub mod operations {
     /// `DELETE /watermarks/{watermarkId}`: Delete a watermark.
     pub const DELETE_WATERMARK: Operation = Operation {
         id: "DELETE_watermark",
+        rust_name: "delete_watermark",
         method: reqwest::Method::DELETE,
         path: "/watermarks/{watermarkId}",
         tag: "Watermarks",
@@ -11405,6 +11419,7 @@ pub mod operations {
     /// `POST /videos/{videoId}/thumbnail`: Upload a custom video thumbnail.
     pub const POST_VIDEOS_VIDEO_ID_THUMBNAIL: Operation = Operation {
         id: "POST_videos-videoId-thumbnail",
+        rust_name: "post_videos_video_id_thumbnail",
         method: reqwest::Method::POST,
         path: "/videos/{videoId}/thumbnail",
         tag: "Videos",
@@ -11415,6 +11430,7 @@ pub mod operations {
     /// `PATCH /videos/{videoId}/thumbnail`: Use a video frame as thumbnail.
     pub const PATCH_VIDEOS_VIDEO_ID_THUMBNAIL: Operation = Operation {
         id: "PATCH_videos-videoId-thumbnail",
+        rust_name: "patch_videos_video_id_thumbnail",
         method: reqwest::Method::PATCH,
         path: "/videos/{videoId}/thumbnail",
         tag: "Videos",
@@ -11425,6 +11441,7 @@ pub mod operations {
     /// `GET /videos/{videoId}`: Get a video.
     pub const GET_VIDEO: Operation = Operation {
         id: "GET-video",
+        rust_name: "get_video",
         method: reqwest::Method::GET,
         path: "/videos/{videoId}",
         tag: "Videos",
@@ -11435,6 +11452,7 @@ pub mod operations {
     /// `DELETE /videos/{videoId}`: Delete a video.
     pub const DELETE_VIDEO: Operation = Operation {
         id: "DELETE-video",
+        rust_name: "delete_video",
         method: reqwest::Method::DELETE,
         path: "/videos/{videoId}",
         tag: "Videos",
@@ -11445,6 +11463,7 @@ pub mod operations {
     /// `PATCH /videos/{videoId}`: Update a video.
     pub const PATCH_VIDEO: Operation = Operation {
         id: "PATCH-video",
+        rust_name: "patch_video",
         method: reqwest::Method::PATCH,
         path: "/videos/{videoId}",
         tag: "Videos",
@@ -11455,6 +11474,7 @@ pub mod operations {
     /// `GET /discarded/videos`: List discarded videos.
     pub const LIST_DISCARDED_VIDEOS: Operation = Operation {
         id: "LIST-discarded-videos",
+        rust_name: "list_discarded_videos",
         method: reqwest::Method::GET,
         path: "/discarded/videos",
         tag: "Videos",
@@ -11465,6 +11485,7 @@ pub mod operations {
     /// `GET /discarded/videos/{videoId}`: Get a discarded video.
     pub const GET_DISCARDED_VIDEO: Operation = Operation {
         id: "GET-discarded-video",
+        rust_name: "get_discarded_video",
         method: reqwest::Method::GET,
         path: "/discarded/videos/{videoId}",
         tag: "Videos",
@@ -11475,6 +11496,7 @@ pub mod operations {
     /// `PATCH /discarded/videos/{videoId}`: Restore a discarded video.
     pub const PATCH_DISCARDED_VIDEO: Operation = Operation {
         id: "PATCH-discarded-video",
+        rust_name: "patch_discarded_video",
         method: reqwest::Method::PATCH,
         path: "/discarded/videos/{videoId}",
         tag: "Videos",
@@ -11485,6 +11507,7 @@ pub mod operations {
     /// `GET /videos/{videoId}/status`: Get upload and encoding progress.
     pub const GET_VIDEO_STATUS: Operation = Operation {
         id: "GET-video-status",
+        rust_name: "get_video_status",
         method: reqwest::Method::GET,
         path: "/videos/{videoId}/status",
         tag: "Videos",
@@ -11495,6 +11518,7 @@ pub mod operations {
     /// `GET /upload-tokens`: List active upload tokens.
     pub const GET_UPLOAD_TOKENS: Operation = Operation {
         id: "GET_upload-tokens",
+        rust_name: "get_upload_tokens",
         method: reqwest::Method::GET,
         path: "/upload-tokens",
         tag: "Upload Tokens",
@@ -11505,6 +11529,7 @@ pub mod operations {
     /// `POST /upload-tokens`: Create an upload token.
     pub const POST_UPLOAD_TOKENS: Operation = Operation {
         id: "POST_upload-tokens",
+        rust_name: "post_upload_tokens",
         method: reqwest::Method::POST,
         path: "/upload-tokens",
         tag: "Upload Tokens",
@@ -11515,6 +11540,7 @@ pub mod operations {
     /// `GET /upload-tokens/{uploadToken}`: Get an upload token.
     pub const GET_UPLOAD_TOKENS_UPLOAD_TOKEN: Operation = Operation {
         id: "GET_upload-tokens-uploadToken",
+        rust_name: "get_upload_tokens_upload_token",
         method: reqwest::Method::GET,
         path: "/upload-tokens/{uploadToken}",
         tag: "Upload Tokens",
@@ -11525,6 +11551,7 @@ pub mod operations {
     /// `DELETE /upload-tokens/{uploadToken}`: Revoke an upload token.
     pub const DELETE_UPLOAD_TOKENS_UPLOAD_TOKEN: Operation = Operation {
         id: "DELETE_upload-tokens-uploadToken",
+        rust_name: "delete_upload_tokens_upload_token",
         method: reqwest::Method::DELETE,
         path: "/upload-tokens/{uploadToken}",
         tag: "Upload Tokens",
@@ -11535,6 +11562,7 @@ pub mod operations {
     /// `POST /upload`: Upload a video with an upload token.
     pub const POST_UPLOAD: Operation = Operation {
         id: "POST_upload",
+        rust_name: "post_upload",
         method: reqwest::Method::POST,
         path: "/upload",
         tag: "Videos",
@@ -11545,6 +11573,7 @@ pub mod operations {
     /// `GET /live-streams`: List live streams.
     pub const GET_LIVE_STREAMS: Operation = Operation {
         id: "GET_live-streams",
+        rust_name: "get_live_streams",
         method: reqwest::Method::GET,
         path: "/live-streams",
         tag: "Live Streams",
@@ -11555,6 +11584,7 @@ pub mod operations {
     /// `POST /live-streams`: Create a live stream.
     pub const POST_LIVE_STREAMS: Operation = Operation {
         id: "POST_live-streams",
+        rust_name: "post_live_streams",
         method: reqwest::Method::POST,
         path: "/live-streams",
         tag: "Live Streams",
@@ -11565,6 +11595,7 @@ pub mod operations {
     /// `GET /live-streams/{liveStreamId}`: Get a live stream.
     pub const GET_LIVE_STREAMS_LIVE_STREAM_ID: Operation = Operation {
         id: "GET_live-streams-liveStreamId",
+        rust_name: "get_live_streams_live_stream_id",
         method: reqwest::Method::GET,
         path: "/live-streams/{liveStreamId}",
         tag: "Live Streams",
@@ -11575,6 +11606,7 @@ pub mod operations {
     /// `DELETE /live-streams/{liveStreamId}`: Delete a live stream.
     pub const DELETE_LIVE_STREAMS_LIVE_STREAM_ID: Operation = Operation {
         id: "DELETE_live-streams-liveStreamId",
+        rust_name: "delete_live_streams_live_stream_id",
         method: reqwest::Method::DELETE,
         path: "/live-streams/{liveStreamId}",
         tag: "Live Streams",
@@ -11585,6 +11617,7 @@ pub mod operations {
     /// `PATCH /live-streams/{liveStreamId}`: Update a live stream.
     pub const PATCH_LIVE_STREAMS_LIVE_STREAM_ID: Operation = Operation {
         id: "PATCH_live-streams-liveStreamId",
+        rust_name: "patch_live_streams_live_stream_id",
         method: reqwest::Method::PATCH,
         path: "/live-streams/{liveStreamId}",
         tag: "Live Streams",
@@ -11595,6 +11628,7 @@ pub mod operations {
     /// `POST /live-streams/{liveStreamId}/thumbnail`: Upload a live stream thumbnail.
     pub const POST_LIVE_STREAMS_LIVE_STREAM_ID_THUMBNAIL: Operation = Operation {
         id: "POST_live-streams-liveStreamId-thumbnail",
+        rust_name: "post_live_streams_live_stream_id_thumbnail",
         method: reqwest::Method::POST,
         path: "/live-streams/{liveStreamId}/thumbnail",
         tag: "Live Streams",
@@ -11605,6 +11639,7 @@ pub mod operations {
     /// `DELETE /live-streams/{liveStreamId}/thumbnail`: Remove a live stream thumbnail.
     pub const DELETE_LIVE_STREAMS_LIVE_STREAM_ID_THUMBNAIL: Operation = Operation {
         id: "DELETE_live-streams-liveStreamId-thumbnail",
+        rust_name: "delete_live_streams_live_stream_id_thumbnail",
         method: reqwest::Method::DELETE,
         path: "/live-streams/{liveStreamId}/thumbnail",
         tag: "Live Streams",
@@ -11615,6 +11650,7 @@ pub mod operations {
     /// `PUT /live-streams/{liveStreamId}/complete`: End a running broadcast.
     pub const PUT_LIVE_STREAMS_LIVE_STREAM_ID_COMPLETE: Operation = Operation {
         id: "PUT_live-streams-liveStreamId-complete",
+        rust_name: "put_live_streams_live_stream_id_complete",
         method: reqwest::Method::PUT,
         path: "/live-streams/{liveStreamId}/complete",
         tag: "Live Streams",
@@ -11625,6 +11661,7 @@ pub mod operations {
     /// `GET /videos/{videoId}/captions/{language}`: Get a caption track.
     pub const GET_VIDEOS_VIDEO_ID_CAPTIONS_LANGUAGE: Operation = Operation {
         id: "GET_videos-videoId-captions-language",
+        rust_name: "get_videos_video_id_captions_language",
         method: reqwest::Method::GET,
         path: "/videos/{videoId}/captions/{language}",
         tag: "Captions",
@@ -11635,6 +11672,7 @@ pub mod operations {
     /// `POST /videos/{videoId}/captions/{language}`: Upload a caption track.
     pub const POST_VIDEOS_VIDEO_ID_CAPTIONS_LANGUAGE: Operation = Operation {
         id: "POST_videos-videoId-captions-language",
+        rust_name: "post_videos_video_id_captions_language",
         method: reqwest::Method::POST,
         path: "/videos/{videoId}/captions/{language}",
         tag: "Captions",
@@ -11645,6 +11683,7 @@ pub mod operations {
     /// `DELETE /videos/{videoId}/captions/{language}`: Delete a caption track.
     pub const DELETE_VIDEOS_VIDEO_ID_CAPTIONS_LANGUAGE: Operation = Operation {
         id: "DELETE_videos-videoId-captions-language",
+        rust_name: "delete_videos_video_id_captions_language",
         method: reqwest::Method::DELETE,
         path: "/videos/{videoId}/captions/{language}",
         tag: "Captions",
@@ -11655,6 +11694,7 @@ pub mod operations {
     /// `PATCH /videos/{videoId}/captions/{language}`: Set the default caption track.
     pub const PATCH_VIDEOS_VIDEO_ID_CAPTIONS_LANGUAGE: Operation = Operation {
         id: "PATCH_videos-videoId-captions-language",
+        rust_name: "patch_videos_video_id_captions_language",
         method: reqwest::Method::PATCH,
         path: "/videos/{videoId}/captions/{language}",
         tag: "Captions",
@@ -11665,6 +11705,7 @@ pub mod operations {
     /// `GET /videos/{videoId}/captions`: List the caption tracks of a video.
     pub const GET_VIDEOS_VIDEO_ID_CAPTIONS: Operation = Operation {
         id: "GET_videos-videoId-captions",
+        rust_name: "get_videos_video_id_captions",
         method: reqwest::Method::GET,
         path: "/videos/{videoId}/captions",
         tag: "Captions",
@@ -11675,6 +11716,7 @@ pub mod operations {
     /// `GET /videos/{videoId}/chapters/{language}`: Get a chapter track.
     pub const GET_VIDEOS_VIDEO_ID_CHAPTERS_LANGUAGE: Operation = Operation {
         id: "GET_videos-videoId-chapters-language",
+        rust_name: "get_videos_video_id_chapters_language",
         method: reqwest::Method::GET,
         path: "/videos/{videoId}/chapters/{language}",
         tag: "Chapters",
@@ -11685,6 +11727,7 @@ pub mod operations {
     /// `POST /videos/{videoId}/chapters/{language}`: Upload a chapter track.
     pub const POST_VIDEOS_VIDEO_ID_CHAPTERS_LANGUAGE: Operation = Operation {
         id: "POST_videos-videoId-chapters-language",
+        rust_name: "post_videos_video_id_chapters_language",
         method: reqwest::Method::POST,
         path: "/videos/{videoId}/chapters/{language}",
         tag: "Chapters",
@@ -11695,6 +11738,7 @@ pub mod operations {
     /// `DELETE /videos/{videoId}/chapters/{language}`: Delete a chapter track.
     pub const DELETE_VIDEOS_VIDEO_ID_CHAPTERS_LANGUAGE: Operation = Operation {
         id: "DELETE_videos-videoId-chapters-language",
+        rust_name: "delete_videos_video_id_chapters_language",
         method: reqwest::Method::DELETE,
         path: "/videos/{videoId}/chapters/{language}",
         tag: "Chapters",
@@ -11705,6 +11749,7 @@ pub mod operations {
     /// `GET /videos/{videoId}/chapters`: List the chapter tracks of a video.
     pub const GET_VIDEOS_VIDEO_ID_CHAPTERS: Operation = Operation {
         id: "GET_videos-videoId-chapters",
+        rust_name: "get_videos_video_id_chapters",
         method: reqwest::Method::GET,
         path: "/videos/{videoId}/chapters",
         tag: "Chapters",
@@ -11715,6 +11760,7 @@ pub mod operations {
     /// `GET /players`: List player themes.
     pub const GET_PLAYERS: Operation = Operation {
         id: "GET_players",
+        rust_name: "get_players",
         method: reqwest::Method::GET,
         path: "/players",
         tag: "Player Themes",
@@ -11725,6 +11771,7 @@ pub mod operations {
     /// `POST /players`: Create a player theme.
     pub const POST_PLAYERS: Operation = Operation {
         id: "POST_players",
+        rust_name: "post_players",
         method: reqwest::Method::POST,
         path: "/players",
         tag: "Player Themes",
@@ -11735,6 +11782,7 @@ pub mod operations {
     /// `GET /players/{playerId}`: Get a player theme.
     pub const GET_PLAYERS_PLAYER_ID: Operation = Operation {
         id: "GET_players-playerId",
+        rust_name: "get_players_player_id",
         method: reqwest::Method::GET,
         path: "/players/{playerId}",
         tag: "Player Themes",
@@ -11745,6 +11793,7 @@ pub mod operations {
     /// `DELETE /players/{playerId}`: Delete a player theme.
     pub const DELETE_PLAYERS_PLAYER_ID: Operation = Operation {
         id: "DELETE_players-playerId",
+        rust_name: "delete_players_player_id",
         method: reqwest::Method::DELETE,
         path: "/players/{playerId}",
         tag: "Player Themes",
@@ -11755,6 +11804,7 @@ pub mod operations {
     /// `PATCH /players/{playerId}`: Update a player theme.
     pub const PATCH_PLAYERS_PLAYER_ID: Operation = Operation {
         id: "PATCH_players-playerId",
+        rust_name: "patch_players_player_id",
         method: reqwest::Method::PATCH,
         path: "/players/{playerId}",
         tag: "Player Themes",
@@ -11765,6 +11815,7 @@ pub mod operations {
     /// `POST /players/{playerId}/logo`: Upload a player logo.
     pub const POST_PLAYERS_PLAYER_ID_LOGO: Operation = Operation {
         id: "POST_players-playerId-logo",
+        rust_name: "post_players_player_id_logo",
         method: reqwest::Method::POST,
         path: "/players/{playerId}/logo",
         tag: "Player Themes",
@@ -11775,6 +11826,7 @@ pub mod operations {
     /// `DELETE /players/{playerId}/logo`: Remove a player logo.
     pub const DELETE_PLAYERS_PLAYER_ID_LOGO: Operation = Operation {
         id: "DELETE_players-playerId-logo",
+        rust_name: "delete_players_player_id_logo",
         method: reqwest::Method::DELETE,
         path: "/players/{playerId}/logo",
         tag: "Player Themes",
@@ -11785,6 +11837,7 @@ pub mod operations {
     /// `GET /data/metrics/{metric}/{aggregation}`: Get one aggregated metric value.
     pub const GET_AGGREGATED_METRICS: Operation = Operation {
         id: "GET_aggregated-metrics",
+        rust_name: "get_aggregated_metrics",
         method: reqwest::Method::GET,
         path: "/data/metrics/{metric}/{aggregation}",
         tag: "Analytics",
@@ -11795,6 +11848,7 @@ pub mod operations {
     /// `GET /data/buckets/{metric}/{breakdown}`: Break a metric down by dimension.
     pub const GET_METRICS_BREAKDOWN: Operation = Operation {
         id: "GET_metrics-breakdown",
+        rust_name: "get_metrics_breakdown",
         method: reqwest::Method::GET,
         path: "/data/buckets/{metric}/{breakdown}",
         tag: "Analytics",
@@ -11805,6 +11859,7 @@ pub mod operations {
     /// `GET /data/timeseries/{metric}`: Get a metric as a time series.
     pub const GET_METRICS_OVER_TIME: Operation = Operation {
         id: "GET_metrics-over-time",
+        rust_name: "get_metrics_over_time",
         method: reqwest::Method::GET,
         path: "/data/timeseries/{metric}",
         tag: "Analytics",
@@ -11815,6 +11870,7 @@ pub mod operations {
     /// `GET /webhooks`: List webhooks.
     pub const LIST_WEBHOOKS: Operation = Operation {
         id: "LIST-webhooks",
+        rust_name: "list_webhooks",
         method: reqwest::Method::GET,
         path: "/webhooks",
         tag: "Webhooks",
@@ -11825,6 +11881,7 @@ pub mod operations {
     /// `POST /webhooks`: Subscribe a URL to events.
     pub const POST_WEBHOOKS: Operation = Operation {
         id: "POST-webhooks",
+        rust_name: "post_webhooks",
         method: reqwest::Method::POST,
         path: "/webhooks",
         tag: "Webhooks",
@@ -11835,6 +11892,7 @@ pub mod operations {
     /// `GET /webhooks/{webhookId}`: Get a webhook.
     pub const GET_WEBHOOK: Operation = Operation {
         id: "GET-Webhook",
+        rust_name: "get_webhook",
         method: reqwest::Method::GET,
         path: "/webhooks/{webhookId}",
         tag: "Webhooks",
@@ -11845,6 +11903,7 @@ pub mod operations {
     /// `DELETE /webhooks/{webhookId}`: Delete a webhook.
     pub const DELETE_WEBHOOK: Operation = Operation {
         id: "DELETE-webhook",
+        rust_name: "delete_webhook",
         method: reqwest::Method::DELETE,
         path: "/webhooks/{webhookId}",
         tag: "Webhooks",

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, Error, OperationInfo, ResponseValue, encode_path};
+use progenitor_client::{
+    ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue, encode_path,
+};
 use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use reqwest::multipart::{Form, Part};
 use serde::de::DeserializeOwned;
@@ -173,6 +175,10 @@ impl Client {
             .client
             .post(url)
             .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(
+                HeaderName::from_static("api-version"),
+                HeaderValue::from_static(<Client as ClientInfo<crate::Context>>::api_version()),
+            )
             .multipart(form);
         if !query.is_empty() {
             builder = builder.query(query);

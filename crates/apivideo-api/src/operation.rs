@@ -4,8 +4,11 @@
 /// One operation of the spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
-    /// The spec's `operationId`, also what progenitor's hooks receive.
+    /// The spec's `operationId`.
     pub id: &'static str,
+    /// The client method's name (`post_auth_api_key`), which is what progenitor's hooks
+    /// receive as `OperationInfo::operation_id`.
+    pub rust_name: &'static str,
     /// The HTTP method.
     pub method: reqwest::Method,
     /// The path template, such as `/videos/{videoId}` (used as the tracing route).
@@ -43,9 +46,11 @@ const REPLACING_POSTS: &[&str] = &[
 ];
 
 impl Operation {
-    /// The operation with this `operationId`.
+    /// The operation with this `operationId` or client method name.
     pub fn find(id: &str) -> Option<&'static Operation> {
-        crate::operations::ALL.iter().find(|op| op.id == id)
+        crate::operations::ALL
+            .iter()
+            .find(|op| op.id == id || op.rust_name == id)
     }
 
     /// Whether requests must carry credentials.
@@ -92,6 +97,23 @@ mod tests {
             anonymous,
             ["POST_auth-api-key", "POST_auth-refresh", "POST_upload"]
         );
+    }
+
+    #[test]
+    fn operations_are_found_by_the_name_progenitor_passes_to_hooks() {
+        let op = Operation::find("post_auth_api_key").expect("found by method name");
+        assert_eq!(op.id, "POST_auth-api-key");
+        assert!(!op.requires_credentials());
+        assert_eq!(
+            Operation::find("get_video").map(|op| op.path),
+            Some("/videos/{videoId}")
+        );
+        for op in operations::ALL {
+            assert_eq!(
+                Operation::find(op.rust_name).map(|found| found.id),
+                Some(op.id)
+            );
+        }
     }
 
     #[test]

@@ -219,9 +219,22 @@ impl Client {
             let unauthorized = matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED);
             if unauthorized && !reauthorized {
                 reauthorized = true;
-                if let (Some(mut next), Some(sent)) = (spare, sent)
-                    && self.reauthorize(&mut next, sent, operation).await
-                {
+                let retry = match (spare, sent) {
+                    (Some(mut next), Some(sent)) => self
+                        .reauthorize(&mut next, sent, operation)
+                        .await
+                        .then_some(next),
+                    // A streamed body cannot be sent again from here; dropping the rejected
+                    // credentials lets the caller's own retry (an upload chunk) get fresh ones.
+                    (None, Some(sent)) => {
+                        if let Ok(rejected) = Authorization::from_header_value(sent) {
+                            self.inner.shared.auth.invalidate(&rejected);
+                        }
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(next) = retry {
                     tracing::info!(attempt, "retrying with fresh credentials after 401");
                     request = next;
                     attempt += 1;

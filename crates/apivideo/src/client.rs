@@ -338,10 +338,14 @@ impl ClientBuilder {
                 });
             }
         }
+        let headers = origin::headers(application.as_ref(), sdk.as_ref());
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                // Also as defaults of our own client, so the token requests carry them.
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .default_headers(headers.clone());
                 if let Some(timeout) = self.read_timeout {
                     builder = builder.read_timeout(timeout);
                 }
@@ -373,7 +377,7 @@ impl ClientBuilder {
         };
         let context = Context::new(auth)
             .with_retry_policy(self.retry)
-            .with_headers(origin::headers(application.as_ref(), sdk.as_ref()));
+            .with_headers(headers);
         let api = apivideo_api::Client::new_with_client(&base_url, http, context);
         Ok(Client {
             inner: Arc::new(Inner {

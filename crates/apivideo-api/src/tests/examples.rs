@@ -61,14 +61,21 @@ macro_rules! dispatch {
 models::for_each_json_model!(dispatch);
 
 /// The generator's naming rule for types (`xtask/src/naming.rs`): heck's PascalCase of
-/// the name with every character that cannot continue an identifier turned into `-`,
-/// `X` in front of a leading digit, `_` after a keyword.
+/// the name with every character that cannot continue an identifier turned into `-`, and
+/// `X` in front of a leading digit. (The rule's `_` after a Rust keyword cannot apply to
+/// a PascalCase schema name other than `Self`, which the spec does not use.)
 fn type_name(schema: &str) -> String {
     use heck::ToPascalCase;
     let cleaned: String = schema
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let out = cleaned.to_pascal_case();
     match out.chars().next() {
@@ -76,7 +83,6 @@ fn type_name(schema: &str) -> String {
         Some(c) if c.is_alphabetic() || c == '_' => out,
         Some(_) => format!("X{out}"),
     }
-    // No schema of the spec is named after a keyword once PascalCased ("Self" aside).
 }
 
 fn spec() -> Value {
@@ -113,9 +119,8 @@ fn is_array(doc: &Value, schema: Option<&Value>) -> bool {
 }
 
 fn is_date_time(doc: &Value, schema: Option<&Value>) -> bool {
-    schema.is_some_and(|s| {
-        resolve(doc, s).get("format").and_then(Value::as_str) == Some("date-time")
-    })
+    schema
+        .is_some_and(|s| resolve(doc, s).get("format").and_then(Value::as_str) == Some("date-time"))
 }
 
 /// Appends to `errors` every value of `original` that `back` lost or changed, and every
@@ -223,10 +228,20 @@ fn the_comparison_catches_lost_changed_and_added_values() {
         ),
         Vec::<String>::new()
     );
-    assert!(run(json!({"id": "a"}), json!({"id": "a", "gone": null, "list": []})).is_empty());
+    assert!(
+        run(
+            json!({"id": "a"}),
+            json!({"id": "a", "gone": null, "list": []})
+        )
+        .is_empty()
+    );
     // Not allowed.
     assert_eq!(run(json!({"id": "a"}), json!({})).len(), 1, "lost");
-    assert_eq!(run(json!({"id": "a"}), json!({"id": "b"})).len(), 1, "changed");
+    assert_eq!(
+        run(json!({"id": "a"}), json!({"id": "b"})).len(),
+        1,
+        "changed"
+    );
     assert_eq!(run(json!({"n": 1}), json!({"n": 2})).len(), 1, "number");
     assert_eq!(run(json!({"n": 1}), json!({"n": "1"})).len(), 1, "type");
     assert_eq!(run(json!({"id": null}), json!({})).len(), 1, "not nullable");

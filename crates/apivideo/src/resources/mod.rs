@@ -59,7 +59,7 @@ macro_rules! resource {
         $(#[$doc])*
         #[derive(Clone, Debug)]
         pub struct $name {
-            client: crate::Client,
+            pub(crate) client: crate::Client,
         }
 
         impl $name {

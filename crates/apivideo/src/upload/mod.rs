@@ -1,17 +1,224 @@
 //! Uploads: whole files, chunked and parallel, resumable, progressive.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+//! let video = client
+//!     .videos()
+//!     .upload("vi4blUQJFrYWbaG44NChkH27", Path::new("talk.mp4"))
+//!     .chunk_size(50 * 1024 * 1024)
+//!     .concurrency(3)
+//!     .on_progress(|p| eprintln!("{}/{:?} bytes", p.bytes_sent, p.total))
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! How it works:
+//! - A file is cut into chunks sent with `Content-Range: bytes <from>-<to>/<total>`, up to
+//!   [`concurrency`](Upload::concurrency) at a time, each read from disk as it is sent
+//!   (never held whole in memory). The last chunk completes the upload, so it goes only
+//!   after every other chunk was accepted.
+//! - A failed chunk (connection error, 5xx, 429) is sent again alone, with the client's
+//!   [`RetryPolicy`](crate::RetryPolicy); the others keep going. If it still fails, the
+//!   [`UploadError`] says which video and which chunks the server confirmed, and
+//!   [`Videos::resume`](crate::resources::Videos::resume) sends only the rest.
+//! - A reader of known length is read in order, one chunk per concurrent slot held in
+//!   memory; a reader of unknown length goes through a progressive upload
+//!   (`part <n>/*`, then `part <n>/<n>`), holding two chunks.
+//! - Dropping the future stops everything: nothing is spawned.
 
+mod chunked;
+mod progressive;
 mod source;
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+pub use progressive::ProgressiveUpload;
 pub use source::Source;
+
+/// The smallest chunk api.video accepts (5 MiB), the last one apart.
+pub const MIN_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
+/// The largest chunk api.video accepts (128 MiB).
+pub const MAX_CHUNK_SIZE: u64 = 128 * 1024 * 1024;
+/// The chunk size used unless set (50 MiB).
+pub const DEFAULT_CHUNK_SIZE: u64 = 50 * 1024 * 1024;
+/// Chunks in flight at once unless set.
+pub const DEFAULT_CONCURRENCY: usize = 1;
+
+/// Where an upload goes.
+#[derive(Clone)]
+pub(crate) enum Target {
+    /// `POST /videos/{videoId}/source`, with the API key.
+    Video(String),
+    /// `POST /upload?token=...`: no API key; every chunk after the first names the video
+    /// the first one created.
+    Token {
+        token: String,
+        video_id: Option<String>,
+    },
+}
+
+impl Target {
+    fn video_id(&self) -> Option<&str> {
+        match self {
+            Self::Video(id) => Some(id),
+            Self::Token { video_id, .. } => video_id.as_deref(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Video(id) => f.debug_tuple("Video").field(id).finish(),
+            // An upload token lets anyone upload: keep it out of logs.
+            Self::Token { video_id, .. } => f
+                .debug_struct("Token")
+                .field("token", &"[REDACTED]")
+                .field("video_id", video_id)
+                .finish(),
+        }
+    }
+}
+
+/// Where an upload stands, reported as it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Bytes handed to the connection so far (a retried chunk counts from zero again).
+    pub bytes_sent: u64,
+    /// The size of the source, when known.
+    pub total: Option<u64>,
+    /// The chunk (or part) this report is about, from 0.
+    pub chunk_index: u32,
+    /// How many chunks there are, when known.
+    pub chunk_count: Option<u32>,
+}
+
+pub(crate) type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// What an interrupted upload had achieved, to carry on with
+/// [`Videos::resume`](crate::resources::Videos::resume) without re-sending confirmed data.
+#[derive(Clone, Debug)]
+pub struct Resume {
+    pub(crate) target: Target,
+    pub(crate) total: u64,
+    pub(crate) chunk_size: u64,
+    pub(crate) confirmed: BTreeSet<u32>,
+}
+
+impl Resume {
+    /// The video being uploaded, when one exists already.
+    pub fn video_id(&self) -> Option<&str> {
+        self.target.video_id()
+    }
+
+    /// The size of the source.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The chunk size in use (resuming uses it again).
+    pub fn chunk_size(&self) -> u64 {
+        self.chunk_size
+    }
+
+    /// The chunks (from 0) the server accepted.
+    pub fn confirmed_chunks(&self) -> impl Iterator<Item = u32> + '_ {
+        self.confirmed.iter().copied()
+    }
+
+    /// How many bytes the server accepted.
+    pub fn confirmed_bytes(&self) -> u64 {
+        self.confirmed
+            .iter()
+            .map(|&i| chunked::chunk_range(i, self.chunk_size, self.total))
+            .map(|r| r.end - r.start)
+            .sum()
+    }
+}
 
 /// An upload that stopped before it completed.
 #[derive(Debug, thiserror::Error)]
-#[error("upload of video {video_id:?} stopped: {source}")]
+#[error(
+    "upload{} stopped after {} confirmed bytes: {source}",
+    video_id.as_ref().map(|id| format!(" of video {id}")).unwrap_or_default(),
+    resume.as_ref().map_or(0, Resume::confirmed_bytes)
+)]
 #[non_exhaustive]
 pub struct UploadError {
-    /// The video being uploaded, when one exists.
+    /// The video being uploaded, when one was created.
     pub video_id: Option<String>,
+    /// What was confirmed, to resume from; `None` when nothing can be resumed (for
+    /// example a progressive upload of a stream, whose bytes are gone).
+    pub resume: Option<Resume>,
     /// Why it stopped.
     #[source]
     pub source: crate::Error,
+}
+
+pub use chunked::Upload;
+
+impl crate::resources::Videos {
+    /// Uploads the source of an existing video; `.await` the returned [`Upload`] for
+    /// the video as it is once the upload completed.
+    pub fn upload(&self, video_id: &str, source: impl Into<Source>) -> Upload {
+        Upload::to_video(self.client.clone(), video_id, source.into())
+    }
+
+    /// Creates a video, then uploads its source (the source is checked first, so bad
+    /// input creates nothing).
+    pub fn create_and_upload(
+        &self,
+        payload: apivideo_api::models::VideoCreationPayload,
+        source: impl Into<Source>,
+    ) -> Upload {
+        Upload::create(self.client.clone(), payload, source.into())
+    }
+
+    /// Uploads with an upload token: needs no API key, so it works with a client built
+    /// without one. The first chunk creates the video; every later chunk names it.
+    pub fn upload_with_token(&self, token: &str, source: impl Into<Source>) -> Upload {
+        Upload::with_token(self.client.clone(), token, source.into())
+    }
+
+    /// Carries on an interrupted upload from what its [`UploadError`] confirmed: only
+    /// the other chunks are sent.
+    pub fn resume(&self, resume: Resume, source: impl Into<Source>) -> Upload {
+        Upload::resume(self.client.clone(), resume, source.into())
+    }
+
+    /// Carries on an upload from what the server says it received
+    /// (`GET /videos/{videoId}/status`, `ingest.receivedBytes`); use the chunk size of
+    /// the interrupted upload.
+    pub fn resume_upload(&self, video_id: &str, source: impl Into<Source>) -> Upload {
+        Upload::from_status(self.client.clone(), video_id, source.into())
+    }
+
+    /// Starts a progressive upload to an existing video, part by part.
+    pub fn progressive_upload(&self, video_id: &str) -> ProgressiveUpload {
+        ProgressiveUpload::new(self.client.clone(), Target::Video(video_id.to_owned()))
+    }
+}
+
+impl crate::resources::UploadTokens {
+    /// Uploads with an upload token; same as
+    /// [`Videos::upload_with_token`](crate::resources::Videos::upload_with_token).
+    pub fn upload(&self, token: &str, source: impl Into<Source>) -> Upload {
+        Upload::with_token(self.client.clone(), token, source.into())
+    }
+
+    /// Starts a progressive upload with an upload token, part by part. The spec describes
+    /// only byte ranges for `POST /upload`; parts are sent as `part <n>/*` like api.video's
+    /// own clients do.
+    pub fn progressive_upload(&self, token: &str) -> ProgressiveUpload {
+        ProgressiveUpload::new(
+            self.client.clone(),
+            Target::Token {
+                token: token.to_owned(),
+                video_id: None,
+            },
+        )
+    }
 }

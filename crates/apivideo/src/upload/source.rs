@@ -1,9 +1,11 @@
 //! What can be uploaded.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use apivideo_api::multipart::FilePart;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncRead;
 
 use crate::error::{Error, Result};
@@ -265,5 +267,251 @@ impl From<Vec<u8>> for Source {
 impl From<&'static [u8]> for Source {
     fn from(bytes: &'static [u8]) -> Self {
         Self::bytes(Bytes::from_static(bytes))
+    }
+}
+
+/// Bytes read per block when a file range is streamed.
+const BLOCK: usize = 1024 * 1024;
+
+/// A source ready to be cut into chunks.
+pub(crate) enum Prepared {
+    /// Any range can be read at any time, as often as needed (files, bytes).
+    Ranged { data: Arc<Ranged>, len: u64 },
+    /// Read once, in order (a reader of known length).
+    Sequential { reader: Arc<Sequential>, len: u64 },
+    /// A reader of unknown length.
+    Unknown(Box<dyn AsyncRead + Send + Unpin>),
+}
+
+pub(crate) enum Ranged {
+    File(Arc<std::fs::File>),
+    Bytes(Bytes),
+}
+
+impl Source {
+    /// Checks the source and readies it for chunking; nothing is sent before this
+    /// succeeds. Returns the file name to announce too.
+    pub(crate) async fn prepare(self, default_name: &str) -> Result<(Prepared, String)> {
+        let name = self.name_or(default_name);
+        let prepared = match self.kind {
+            Kind::Path(path) => {
+                let len = check_file(&path).await?;
+                if len == 0 {
+                    return Err(Error::invalid(
+                        "source",
+                        format!("{} is empty", path.display()),
+                    ));
+                }
+                let file = tokio::fs::File::open(&path)
+                    .await
+                    .map_err(|e| read_error(&path, &e))?;
+                Prepared::Ranged {
+                    data: Arc::new(Ranged::File(Arc::new(file.into_std().await))),
+                    len,
+                }
+            }
+            Kind::File(file) => {
+                let metadata = file.metadata().await?;
+                if !metadata.is_file() {
+                    return Err(Error::invalid(
+                        "source",
+                        "the open file is not a regular file",
+                    ));
+                }
+                if metadata.len() == 0 {
+                    return Err(Error::invalid("source", "the file is empty"));
+                }
+                Prepared::Ranged {
+                    data: Arc::new(Ranged::File(Arc::new(file.into_std().await))),
+                    len: metadata.len(),
+                }
+            }
+            Kind::Bytes(bytes) => {
+                if bytes.is_empty() {
+                    return Err(Error::invalid("source", "no bytes to upload"));
+                }
+                let len = bytes.len() as u64;
+                Prepared::Ranged {
+                    data: Arc::new(Ranged::Bytes(bytes)),
+                    len,
+                }
+            }
+            Kind::Reader { reader, len } => {
+                if len == 0 {
+                    return Err(Error::invalid(
+                        "source",
+                        "a reader of length 0 has nothing to upload",
+                    ));
+                }
+                Prepared::Sequential {
+                    reader: Arc::new(Sequential::new(reader)),
+                    len,
+                }
+            }
+            Kind::Stream(reader) => Prepared::Unknown(reader),
+        };
+        Ok((prepared, name))
+    }
+}
+
+impl Ranged {
+    /// The bytes of `range` as a body, read as it is sent.
+    pub(crate) fn body(
+        &self,
+        range: Range<u64>,
+    ) -> impl futures_core::Stream<Item = std::io::Result<Bytes>> + Send + 'static + use<> {
+        let source = match self {
+            Self::File(file) => Either::File(file.clone(), BytesMut::new()),
+            Self::Bytes(bytes) => {
+                Either::Bytes(Some(bytes.slice(range.start as usize..range.end as usize)))
+            }
+        };
+        futures_util::stream::unfold(
+            (source, range.start, range.end),
+            |(source, pos, end)| async move {
+                match source {
+                    Either::Bytes(mut bytes) => {
+                        let chunk = bytes.take()?;
+                        Some((Ok(chunk), (Either::Bytes(None), end, end)))
+                    }
+                    Either::File(file, mut buffer) => {
+                        if pos >= end {
+                            return None;
+                        }
+                        let n = (end - pos).min(BLOCK as u64) as usize;
+                        let reader = file.clone();
+                        // The buffer goes to the blocking thread and comes back; once the
+                        // connection has written a block, its memory is reused for the next.
+                        let read = tokio::task::spawn_blocking(move || {
+                            buffer.clear();
+                            buffer.resize(n, 0);
+                            read_exact_at(&reader, &mut buffer, pos).map(|()| buffer)
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                        match read {
+                            Ok(mut buffer) => {
+                                let block = buffer.split().freeze();
+                                let next = (Either::File(file, buffer), pos + n as u64, end);
+                                Some((Ok(block), next))
+                            }
+                            Err(e) => Some((Err(e), (Either::Bytes(None), end, end))),
+                        }
+                    }
+                }
+            },
+        )
+    }
+}
+
+enum Either {
+    File(Arc<std::fs::File>, BytesMut),
+    Bytes(Option<Bytes>),
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(
+    file: &std::fs::File,
+    mut buffer: &mut [u8],
+    mut offset: u64,
+) -> std::io::Result<()> {
+    while !buffer.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buffer, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buffer = &mut buffer[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A reader shared by concurrent chunk uploads, read strictly in chunk order: each chunk
+/// waits for its turn, reads its bytes, and keeps them for its retries.
+pub(crate) struct Sequential {
+    state: tokio::sync::Mutex<SequentialState>,
+    turn: tokio::sync::Notify,
+}
+
+struct SequentialState {
+    reader: Box<dyn AsyncRead + Send + Unpin>,
+    position: u64,
+    /// Starts of the ranges still to read, in the only order they can be read.
+    order: std::collections::VecDeque<u64>,
+    failed: bool,
+}
+
+impl Sequential {
+    fn new(reader: Box<dyn AsyncRead + Send + Unpin>) -> Self {
+        Self {
+            state: tokio::sync::Mutex::new(SequentialState {
+                reader,
+                position: 0,
+                order: std::collections::VecDeque::new(),
+                failed: false,
+            }),
+            turn: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Declares the ranges that will be read, by their starts in increasing order (a
+    /// resumed upload skips confirmed chunks).
+    pub(crate) async fn plan(&self, starts: impl IntoIterator<Item = u64>) {
+        self.state.lock().await.order = starts.into_iter().collect();
+    }
+
+    /// Reads `range` when its turn comes, skipping (reading and dropping) whatever lies
+    /// before it.
+    pub(crate) async fn read(&self, range: Range<u64>) -> std::io::Result<Bytes> {
+        use tokio::io::AsyncReadExt;
+        loop {
+            let turn = self.turn.notified();
+            {
+                let mut state = self.state.lock().await;
+                if state.failed {
+                    return Err(std::io::Error::other(
+                        "an earlier read of the source failed",
+                    ));
+                }
+                if state.position > range.start {
+                    return Err(std::io::Error::other(
+                        "this part of the source was already read",
+                    ));
+                }
+                if state.order.front() == Some(&range.start) {
+                    state.order.pop_front();
+                    let result = async {
+                        let skip = range.start - state.position;
+                        if skip > 0 {
+                            tokio::io::copy(
+                                &mut (&mut state.reader).take(skip),
+                                &mut tokio::io::sink(),
+                            )
+                            .await?;
+                        }
+                        let mut buffer = vec![0u8; (range.end - range.start) as usize];
+                        state.reader.read_exact(&mut buffer).await?;
+                        Ok(Bytes::from(buffer))
+                    }
+                    .await;
+                    match &result {
+                        Ok(_) => state.position = range.end,
+                        Err(_) => state.failed = true,
+                    }
+                    drop(state);
+                    self.turn.notify_waiters();
+                    return result;
+                }
+            }
+            turn.await;
+        }
     }
 }

@@ -1,0 +1,254 @@
+//! Fault injection: what users' retry and timeout tests need from a server.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::routes;
+use crate::state::Shared;
+
+/// Injects faults into a running [`Simulator`](crate::Simulator); get it with
+/// [`Simulator::faults`](crate::Simulator::faults). Cheap to clone; every clone acts on
+/// the same simulator.
+///
+/// Routes are `"METHOD /template"` strings with the path templates of the spec, e.g.
+/// `"POST /videos/{videoId}/source"`. An unknown route is a bug in the test, so it
+/// panics rather than injecting nothing.
+///
+/// Faults are checked in this order, before the rate limit and authentication: latency,
+/// then resets, then failures. Requests answered with a fault or reset are still
+/// recorded and counted.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+///
+/// let sim = apivideo_simulator::Simulator::start().await;
+/// sim.faults()
+///     .fail_next("POST /videos/{videoId}/source", 2, 503)
+///     .reset_next("POST /upload", 1)
+///     .latency("GET /videos", Duration::from_millis(50));
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Faults {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Faults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Faults").finish_non_exhaustive()
+    }
+}
+
+/// The pending faults.
+#[derive(Default)]
+pub(crate) struct FaultState {
+    inner: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    /// Route → statuses to answer, in order.
+    failures: HashMap<String, Vec<u16>>,
+    /// Route → connections left to reset.
+    resets: HashMap<String, usize>,
+    /// Route → delay before answering.
+    latency: HashMap<String, Duration>,
+    /// Delay for every route without its own.
+    latency_all: Option<Duration>,
+    /// `X-RateLimit-Retry-After` of injected 429s.
+    retry_after: u64,
+}
+
+/// What the pipeline should do with a request before handling it.
+pub(crate) enum Injected {
+    Reset,
+    Fail { status: u16, retry_after: u64 },
+}
+
+impl FaultState {
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The delay to apply to `route`, if any.
+    pub fn latency(&self, route: &str) -> Option<Duration> {
+        let pending = self.lock();
+        pending
+            .latency
+            .get(route)
+            .copied()
+            .or(pending.latency_all)
+            .filter(|delay| !delay.is_zero())
+    }
+
+    /// Takes the next fault for `route`, if one is pending.
+    pub fn take(&self, route: &str) -> Option<Injected> {
+        let mut pending = self.lock();
+        if let Some(left) = pending.resets.get_mut(route)
+            && *left > 0
+        {
+            *left -= 1;
+            return Some(Injected::Reset);
+        }
+        let retry_after = pending.retry_after;
+        let statuses = pending.failures.get_mut(route)?;
+        if statuses.is_empty() {
+            return None;
+        }
+        let status = statuses.remove(0);
+        Some(Injected::Fail {
+            status,
+            retry_after,
+        })
+    }
+}
+
+impl Faults {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        {
+            let mut pending = shared.faults.lock();
+            pending.retry_after = 1;
+        }
+        Self { shared }
+    }
+
+    fn route(route: &str) -> String {
+        routes::canonical_key(route).unwrap_or_else(|| {
+            panic!(
+                "apivideo-simulator: unknown route {route:?}; use \"METHOD /template\" with a path \
+                 template of the spec, one of:\n{}",
+                routes::all_keys().join("\n")
+            )
+        })
+    }
+
+    /// The next `n` requests to `route` are answered `status` with a problem-details
+    /// body, before the rate limit and authentication are checked and without handling
+    /// the request (nothing changes on the server). A 429 also carries
+    /// `X-RateLimit-Retry-After` (see [`retry_after`](Self::retry_after)).
+    ///
+    /// Calls add up: `fail_next(r, 1, 500)` then `fail_next(r, 1, 503)` answers 500 then
+    /// 503.
+    ///
+    /// # Panics
+    ///
+    /// If `route` is not a route of the spec or `status` is not in 100..=599.
+    pub fn fail_next(&self, route: impl AsRef<str>, n: usize, status: u16) -> &Self {
+        assert!(
+            (100..=599).contains(&status),
+            "apivideo-simulator: {status} is not an HTTP status"
+        );
+        let route = Self::route(route.as_ref());
+        self.shared
+            .faults
+            .lock()
+            .failures
+            .entry(route)
+            .or_default()
+            .extend(std::iter::repeat_n(status, n));
+        self
+    }
+
+    /// The next `n` requests to `route` are reset: the simulator reads part of the
+    /// request body, then drops the TCP connection abruptly (`SO_LINGER` 0, so the
+    /// client sees a connection reset mid-body, never a response). Nothing changes on
+    /// the server.
+    ///
+    /// # Panics
+    ///
+    /// If `route` is not a route of the spec.
+    pub fn reset_next(&self, route: impl AsRef<str>, n: usize) -> &Self {
+        let route = Self::route(route.as_ref());
+        *self.shared.faults.lock().resets.entry(route).or_default() += n;
+        self
+    }
+
+    /// Delays every answer on `route` by `delay`, until changed (`Duration::ZERO`
+    /// removes it). `route` is a route of the spec, or every route: `"*"`, `"all"` or
+    /// `None`. A route's own latency wins over the one for all.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # use std::time::Duration;
+    /// # let sim = apivideo_simulator::Simulator::start().await;
+    /// sim.faults().latency("GET /videos", Duration::from_millis(200));
+    /// sim.faults().latency("*", Duration::from_millis(20));
+    /// sim.faults().latency(None, Duration::ZERO); // every route again, no delay
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `route` names neither every route nor a route of the spec.
+    pub fn latency(&self, route: impl RouteScope, delay: Duration) -> &Self {
+        let route = route.route();
+        let mut pending = self.shared.faults.lock();
+        match route.as_deref().map(str::trim) {
+            None | Some("*" | "all") => pending.latency_all = Some(delay),
+            Some(route) => {
+                pending.latency.insert(Self::route(route), delay);
+            }
+        }
+        self
+    }
+
+    /// Sets the number of requests allowed per one-minute window from now on (the
+    /// requests already counted in the current window stay counted).
+    pub fn rate_limit(&self, requests_per_minute: u32) -> &Self {
+        self.shared.rate.set_limit(requests_per_minute);
+        self
+    }
+
+    /// The `X-RateLimit-Retry-After` seconds sent with injected 429s (default 1).
+    pub fn retry_after(&self, seconds: u64) -> &Self {
+        self.shared.faults.lock().retry_after = seconds;
+        self
+    }
+
+    /// Removes every pending failure, reset and latency (the rate limit stays).
+    pub fn clear(&self) -> &Self {
+        let mut pending = self.shared.faults.lock();
+        pending.failures.clear();
+        pending.resets.clear();
+        pending.latency.clear();
+        pending.latency_all = None;
+        self
+    }
+}
+
+/// What [`Faults::latency`] applies to: a `"METHOD /template"` route, or every route
+/// (`"*"`, `"all"`, `None`).
+pub trait RouteScope {
+    /// The route, or `None` for every route.
+    fn route(self) -> Option<String>;
+}
+
+impl RouteScope for &str {
+    fn route(self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl RouteScope for String {
+    fn route(self) -> Option<String> {
+        Some(self)
+    }
+}
+
+impl RouteScope for &String {
+    fn route(self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl RouteScope for Option<&str> {
+    fn route(self) -> Option<String> {
+        self.map(str::to_owned)
+    }
+}

@@ -1,0 +1,87 @@
+//! Creates a video and uploads a file to it, reporting throughput: the SDK side of the
+//! upload benchmark (`../shared/bench/compare-upload.sh`).
+//!
+//! ```text
+//! cargo run --release -p apivideo --example upload -- \
+//!     --base-url URL --api-key KEY --file PATH [--chunk-size BYTES] [--concurrency N]
+//! ```
+//!
+//! Prints MiB/s on stderr and the video id as the last line of stdout.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use apivideo::models::VideoCreationPayload;
+
+struct Args {
+    base_url: String,
+    api_key: String,
+    file: PathBuf,
+    chunk_size: Option<u64>,
+    concurrency: Option<usize>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = std::env::args().skip(1);
+    let (mut base_url, mut api_key, mut file, mut chunk_size, mut concurrency) =
+        (None, None, None, None, None);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--base-url" => base_url = Some(value()?),
+            "--api-key" => api_key = Some(value()?),
+            "--file" => file = Some(PathBuf::from(value()?)),
+            "--chunk-size" => {
+                chunk_size = Some(value()?.parse().map_err(|e| format!("--chunk-size: {e}"))?)
+            }
+            "--concurrency" => {
+                concurrency = Some(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--concurrency: {e}"))?,
+                )
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Args {
+        base_url: base_url.ok_or("--base-url is required")?,
+        api_key: api_key.ok_or("--api-key is required")?,
+        file: file.ok_or("--file is required")?,
+        chunk_size,
+        concurrency,
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = parse_args().map_err(|e| {
+        format!("{e}\nusage: upload --base-url URL --api-key KEY --file PATH [--chunk-size BYTES] [--concurrency N]")
+    })?;
+    let client = apivideo::Client::builder()
+        .base_url(&args.base_url)
+        .api_key(&args.api_key)
+        .build()?;
+    let size = std::fs::metadata(&args.file)?.len();
+    let video = client
+        .videos()
+        .create(VideoCreationPayload::new("upload benchmark"))
+        .await?;
+    let mut upload = client.videos().upload(&video.video_id, args.file.as_path());
+    if let Some(chunk_size) = args.chunk_size {
+        upload = upload.chunk_size(chunk_size);
+    }
+    if let Some(concurrency) = args.concurrency {
+        upload = upload.concurrency(concurrency);
+    }
+    let started = Instant::now();
+    let uploaded = upload.await?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "uploaded {:.1} MiB in {seconds:.2} s: {:.1} MiB/s",
+        size as f64 / 1048576.0,
+        size as f64 / 1048576.0 / seconds
+    );
+    println!("{}", uploaded.video_id);
+    Ok(())
+}

@@ -1,0 +1,670 @@
+//! The [`Upload`] builder and the chunked upload engine.
+
+use std::collections::BTreeSet;
+use std::future::{Future, IntoFuture};
+use std::ops::Range;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use apivideo_api::models::{
+    BytesRange, TokenUploadPayload, Video, VideoCreationPayload, VideoUploadPayload,
+};
+use apivideo_api::multipart::FilePart;
+use apivideo_api::retry::{Outcome, RETRY_AFTER, transport_outcome};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use reqwest::header::{HeaderMap, HeaderValue};
+use tracing::Instrument;
+
+use super::source::{Prepared, Ranged, Sequential};
+use super::{
+    DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, Progress, ProgressFn,
+    Resume, Source, Target, UploadError,
+};
+use crate::Client;
+use crate::error::{Error, Result};
+
+/// The byte range of chunk `index`.
+pub(crate) fn chunk_range(index: u32, chunk_size: u64, total: u64) -> Range<u64> {
+    let start = u64::from(index) * chunk_size;
+    start.min(total)..(start + chunk_size).min(total)
+}
+
+fn chunk_count(total: u64, chunk_size: u64) -> u32 {
+    u32::try_from(total.div_ceil(chunk_size).max(1)).unwrap_or(u32::MAX)
+}
+
+/// How the upload starts.
+enum Start {
+    /// Upload to a target (a video, or a token).
+    Target(Target),
+    /// Create the video first.
+    Create(VideoCreationPayload),
+    /// Carry on an interrupted upload.
+    Resume(Resume),
+    /// Carry on from what the status endpoint says was received.
+    FromStatus(String),
+}
+
+/// An upload in preparation; `.await` it for the final [`Video`]. Created by
+/// [`Videos::upload`](crate::resources::Videos::upload) and friends.
+#[must_use = "an upload does nothing until awaited"]
+pub struct Upload {
+    client: Client,
+    start: Start,
+    source: Source,
+    chunk_size: u64,
+    concurrency: usize,
+    progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("source", &self.source)
+            .field("chunk_size", &self.chunk_size)
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Upload {
+    pub(crate) fn to_video(client: Client, video_id: &str, source: Source) -> Self {
+        Self::new(
+            client,
+            Start::Target(Target::Video(video_id.to_owned())),
+            source,
+        )
+    }
+
+    pub(crate) fn with_token(client: Client, token: &str, source: Source) -> Self {
+        Self::new(
+            client,
+            Start::Target(Target::Token {
+                token: token.to_owned(),
+                video_id: None,
+            }),
+            source,
+        )
+    }
+
+    pub(crate) fn create(client: Client, payload: VideoCreationPayload, source: Source) -> Self {
+        Self::new(client, Start::Create(payload), source)
+    }
+
+    pub(crate) fn resume(client: Client, resume: Resume, source: Source) -> Self {
+        let chunk_size = resume.chunk_size;
+        let mut upload = Self::new(client, Start::Resume(resume), source);
+        upload.chunk_size = chunk_size;
+        upload
+    }
+
+    pub(crate) fn from_status(client: Client, video_id: &str, source: Source) -> Self {
+        Self::new(client, Start::FromStatus(video_id.to_owned()), source)
+    }
+
+    fn new(client: Client, start: Start, source: Source) -> Self {
+        Self {
+            client,
+            start,
+            source,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            concurrency: DEFAULT_CONCURRENCY,
+            progress: None,
+        }
+    }
+
+    /// Bytes per chunk, from 5 MiB to 128 MiB (default 50 MiB). A source no larger than
+    /// one chunk goes in a single request. Outside the range, the upload fails before
+    /// sending anything.
+    pub fn chunk_size(mut self, bytes: u64) -> Self {
+        self.chunk_size = bytes;
+        self
+    }
+
+    /// Chunks in flight at once (default 1, like every api.video client; at least 1).
+    pub fn concurrency(mut self, chunks: usize) -> Self {
+        self.concurrency = chunks;
+        self
+    }
+
+    /// Called as bytes go out, with the bytes sent, the total, and the chunk.
+    pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
+
+    async fn run(self) -> Result<Video> {
+        if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) {
+            return Err(Error::invalid(
+                "chunk_size",
+                format!(
+                    "{} bytes is outside 5 MiB..=128 MiB ({MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE})",
+                    self.chunk_size
+                ),
+            ));
+        }
+        if self.concurrency == 0 {
+            return Err(Error::invalid(
+                "concurrency",
+                "at least one chunk must be in flight",
+            ));
+        }
+        match &self.start {
+            Start::Target(Target::Video(id)) | Start::FromStatus(id) if id.trim().is_empty() => {
+                return Err(Error::invalid("video_id", "must not be empty"));
+            }
+            Start::Target(Target::Token { token, .. }) if token.trim().is_empty() => {
+                return Err(Error::invalid("token", "must not be empty"));
+            }
+            Start::Create(payload) if payload.title.trim().is_empty() => {
+                return Err(Error::invalid("payload.title", "must not be empty"));
+            }
+            _ => {}
+        }
+        // The source is checked before anything is created or sent.
+        let (prepared, file_name) = self.source.prepare("video.mp4").await?;
+        let (target, confirmed) = match self.start {
+            Start::Target(target) => (target, BTreeSet::new()),
+            Start::Create(payload) => {
+                let video = self.client.videos().create(payload).await?;
+                (Target::Video(video.video_id), BTreeSet::new())
+            }
+            Start::Resume(resume) => {
+                let len = match &prepared {
+                    Prepared::Ranged { len, .. } | Prepared::Sequential { len, .. } => Some(*len),
+                    Prepared::Unknown(_) => None,
+                };
+                if len != Some(resume.total) {
+                    return Err(Error::invalid(
+                        "source",
+                        format!(
+                            "the interrupted upload was {} bytes; this source is {}",
+                            resume.total,
+                            len.map_or_else(|| "of unknown length".to_owned(), |l| l.to_string())
+                        ),
+                    ));
+                }
+                (resume.target, resume.confirmed)
+            }
+            Start::FromStatus(video_id) => {
+                let len = match &prepared {
+                    Prepared::Ranged { len, .. } | Prepared::Sequential { len, .. } => *len,
+                    Prepared::Unknown(_) => {
+                        return Err(Error::invalid(
+                            "source",
+                            "resuming needs a source of known length",
+                        ));
+                    }
+                };
+                let status = self.client.videos().status(&video_id).await?;
+                let received = status.ingest.map(|i| i.received_bytes).unwrap_or_default();
+                let confirmed = confirmed_chunks(&received, self.chunk_size, len);
+                (Target::Video(video_id), confirmed)
+            }
+        };
+        let job = Job {
+            client: self.client,
+            target,
+            file_name,
+            chunk_size: self.chunk_size,
+            concurrency: self.concurrency,
+            progress: self.progress,
+            sent: Arc::new(AtomicU64::new(0)),
+        };
+        match prepared {
+            Prepared::Ranged { data, len } => job.chunked(Data::Ranged(data), len, confirmed).await,
+            Prepared::Sequential { reader, len } => {
+                job.chunked(Data::Sequential(reader), len, confirmed).await
+            }
+            Prepared::Unknown(reader) => super::progressive::stream_all(job, reader).await,
+        }
+    }
+}
+
+impl IntoFuture for Upload {
+    type Output = Result<Video>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// Chunks wholly inside what the server says it received.
+pub(crate) fn confirmed_chunks(
+    received: &[BytesRange],
+    chunk_size: u64,
+    total: u64,
+) -> BTreeSet<u32> {
+    // `to` is inclusive, as in Content-Range.
+    let mut ranges: Vec<(u64, u64)> = received
+        .iter()
+        .filter_map(|r| {
+            let (from, to) = (r.from?, r.to?);
+            (from >= 0 && to >= from).then(|| (from as u64, to as u64 + 1))
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    (0..chunk_count(total, chunk_size))
+        .filter(|&i| {
+            let range = chunk_range(i, chunk_size, total);
+            merged
+                .iter()
+                .any(|&(s, e)| s <= range.start && range.end <= e)
+        })
+        .collect()
+}
+
+/// Where chunk bytes come from.
+#[derive(Clone)]
+pub(crate) enum Data {
+    Ranged(Arc<Ranged>),
+    Sequential(Arc<Sequential>),
+}
+
+/// One upload under way.
+pub(crate) struct Job {
+    pub(crate) client: Client,
+    pub(crate) target: Target,
+    pub(crate) file_name: String,
+    pub(crate) chunk_size: u64,
+    pub(crate) concurrency: usize,
+    pub(crate) progress: Option<ProgressFn>,
+    pub(crate) sent: Arc<AtomicU64>,
+}
+
+/// One request's worth of bytes, re-creatable for retries.
+pub(crate) enum Body {
+    Ranged(Arc<Ranged>, Range<u64>),
+    Buffered(Bytes),
+}
+
+impl Body {
+    fn len(&self) -> u64 {
+        match self {
+            Self::Ranged(_, range) => range.end - range.start,
+            Self::Buffered(bytes) => bytes.len() as u64,
+        }
+    }
+}
+
+/// What to put in `Content-Range`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ContentRange {
+    /// The whole source in one request: no header.
+    Whole,
+    /// `bytes <from>-<to>/<total>`.
+    Bytes { range: (u64, u64), total: u64 },
+    /// `part <n>/<total>` or `part <n>/*`.
+    Part { number: u32, total: Option<u32> },
+}
+
+impl ContentRange {
+    fn header(self) -> Option<String> {
+        match self {
+            Self::Whole => None,
+            Self::Bytes {
+                range: (start, end),
+                total,
+            } => Some(format!("bytes {start}-{}/{total}", end - 1)),
+            Self::Part {
+                number,
+                total: Some(total),
+            } => Some(format!("part {number}/{total}")),
+            Self::Part {
+                number,
+                total: None,
+            } => Some(format!("part {number}/*")),
+        }
+    }
+}
+
+impl Job {
+    fn upload_error(&self, confirmed: Option<(&BTreeSet<u32>, u64)>, source: Error) -> Error {
+        let resume = confirmed.map(|(confirmed, total)| Resume {
+            target: self.target.clone(),
+            total,
+            chunk_size: self.chunk_size,
+            confirmed: confirmed.clone(),
+        });
+        Error::Upload(Box::new(UploadError {
+            video_id: self.target.video_id().map(str::to_owned),
+            resume,
+            source,
+        }))
+    }
+
+    /// Sends every unconfirmed chunk: the first alone for a token upload that has no video
+    /// yet, then the middle ones `concurrency` at a time, then the last.
+    async fn chunked(
+        mut self,
+        data: Data,
+        total: u64,
+        mut confirmed: BTreeSet<u32>,
+    ) -> Result<Video> {
+        let count = chunk_count(total, self.chunk_size);
+        let last = count - 1;
+        let todo: Vec<u32> = (0..count).filter(|i| !confirmed.contains(i)).collect();
+        if todo.is_empty() {
+            return match &self.target {
+                Target::Video(id) => self.client.videos().get(id).await,
+                Target::Token { .. } => Err(Error::invalid(
+                    "resume",
+                    "every chunk was already confirmed",
+                )),
+            };
+        }
+        if let Data::Sequential(reader) = &data {
+            reader
+                .plan(
+                    todo.iter()
+                        .map(|&i| chunk_range(i, self.chunk_size, total).start),
+                )
+                .await;
+        }
+        let span = tracing::info_span!(
+            "apivideo.upload",
+            video_id = self.target.video_id().unwrap_or(""),
+            total,
+            chunks = count,
+            chunk_size = self.chunk_size,
+        );
+        async move {
+            let range_of = |i: u32| -> ContentRange {
+                if count == 1 {
+                    ContentRange::Whole
+                } else {
+                    let r = chunk_range(i, self.chunk_size, total);
+                    ContentRange::Bytes {
+                        range: (r.start, r.end),
+                        total,
+                    }
+                }
+            };
+            let mut middle: std::collections::VecDeque<u32> =
+                todo.iter().copied().filter(|&i| i != last).collect();
+
+            // A token upload creates its video with the first chunk; the others must name it.
+            if matches!(self.target, Target::Token { video_id: None, .. })
+                && let Some(first) = middle.pop_front()
+            {
+                let video = self
+                    .send_chunk(&data, first, count, total, range_of(first))
+                    .await
+                    .map_err(|e| self.upload_error(Some((&confirmed, total)), e))?;
+                if let Target::Token { video_id, .. } = &mut self.target {
+                    *video_id = Some(video.video_id.clone());
+                }
+                confirmed.insert(first);
+            }
+
+            let mut in_flight = FuturesUnordered::new();
+            loop {
+                while in_flight.len() < self.concurrency {
+                    let Some(index) = middle.pop_front() else {
+                        break;
+                    };
+                    let job = &self;
+                    let data = &data;
+                    in_flight.push(async move {
+                        (
+                            index,
+                            job.send_chunk(data, index, count, total, range_of(index))
+                                .await,
+                        )
+                    });
+                }
+                match in_flight.next().await {
+                    Some((index, Ok(_))) => {
+                        confirmed.insert(index);
+                    }
+                    Some((_, Err(error))) => {
+                        // Chunks still in flight are dropped (cancelled); only confirmed ones count.
+                        drop(in_flight);
+                        return Err(self.upload_error(Some((&confirmed, total)), error));
+                    }
+                    None => break,
+                }
+            }
+            drop(in_flight);
+
+            let video = if confirmed.contains(&last) {
+                // The server already has the last chunk (a resume from its status): the
+                // upload completed when it arrived.
+                match &self.target {
+                    Target::Video(id) => self.client.videos().get(id).await,
+                    Target::Token { .. } => Err(Error::invalid(
+                        "resume",
+                        "the last chunk was already confirmed",
+                    )),
+                }
+            } else {
+                self.send_chunk(&data, last, count, total, range_of(last))
+                    .await
+            };
+            video.map_err(|e| self.upload_error(Some((&confirmed, total)), e))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One chunk, read (sequential sources) and sent, retried alone as the policy says.
+    async fn send_chunk(
+        &self,
+        data: &Data,
+        index: u32,
+        count: u32,
+        total: u64,
+        range: ContentRange,
+    ) -> Result<Video> {
+        let bytes = chunk_range(index, self.chunk_size, total);
+        let body = match data {
+            Data::Ranged(ranged) => Body::Ranged(ranged.clone(), bytes),
+            Data::Sequential(reader) => Body::Buffered(reader.read(bytes).await?),
+        };
+        self.send_with_retries(&body, index, Some(count), Some(total), range)
+            .await
+    }
+
+    /// Sends `body` as one request, again after retryable failures.
+    pub(crate) async fn send_with_retries(
+        &self,
+        body: &Body,
+        index: u32,
+        count: Option<u32>,
+        total: Option<u64>,
+        range: ContentRange,
+    ) -> Result<Video> {
+        let policy = self.client.low_level().context().retry_policy().clone();
+        let mut attempt = 1;
+        let mut reauthorized = false;
+        loop {
+            let counted = Arc::new(AtomicU64::new(0));
+            let result = self
+                .send_once(body, index, count, total, range, &counted)
+                .await;
+            let error = match result {
+                Ok(video) => return Ok(video),
+                Err(error) => error,
+            };
+            // What this attempt sent no longer counts.
+            self.sent
+                .fetch_sub(counted.load(Ordering::Relaxed), Ordering::Relaxed);
+            if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) && !reauthorized {
+                // The hooks dropped the rejected credentials; fresh ones go with the retry.
+                reauthorized = true;
+                tracing::info!(
+                    chunk = index,
+                    "chunk refused with 401; retrying with fresh credentials"
+                );
+                continue;
+            }
+            match retry_wait(&policy, attempt, &error) {
+                Some((wait, reason)) => {
+                    tracing::info!(
+                        chunk = index,
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        %reason,
+                        "retrying chunk"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        body: &Body,
+        index: u32,
+        count: Option<u32>,
+        total: Option<u64>,
+        range: ContentRange,
+        counted: &Arc<AtomicU64>,
+    ) -> Result<Video> {
+        let len = body.len();
+        let stream = match body {
+            Body::Ranged(ranged, range) => ranged.body(range.clone()).boxed(),
+            Body::Buffered(bytes) => futures_util::stream::iter([Ok(bytes.clone())]).boxed(),
+        };
+        let sent = self.sent.clone();
+        let counted = counted.clone();
+        let progress = self.progress.clone();
+        let stream = stream.map(move |block| {
+            if let Ok(block) = &block {
+                let n = block.len() as u64;
+                counted.fetch_add(n, Ordering::Relaxed);
+                let bytes_sent = sent.fetch_add(n, Ordering::Relaxed) + n;
+                if let Some(progress) = &progress {
+                    progress(Progress {
+                        bytes_sent,
+                        total,
+                        chunk_index: index,
+                        chunk_count: count,
+                    });
+                }
+            }
+            block
+        });
+        let file = FilePart::from_body(
+            reqwest::Body::wrap_stream(stream),
+            Some(len),
+            self.file_name.clone(),
+        );
+        let header = range.header();
+        match &self.target {
+            Target::Video(video_id) => {
+                let payload = VideoUploadPayload::new(file);
+                self.client
+                    .call(|api| async move {
+                        api.post_videos_video_id_source(video_id, header.as_deref(), payload)
+                            .await
+                    })
+                    .await
+            }
+            Target::Token { token, video_id } => {
+                let mut payload = TokenUploadPayload::new(file);
+                if let Some(video_id) = video_id {
+                    payload = payload.video_id(video_id.clone());
+                }
+                self.client
+                    .call(|api| async move { api.post_upload(token, header.as_deref(), payload).await })
+                    .await
+            }
+        }
+    }
+}
+
+/// How long to wait before sending a failed chunk again, if at all. Re-sending a chunk
+/// is idempotent: the server keeps one copy of each range.
+fn retry_wait(
+    policy: &apivideo_api::RetryPolicy,
+    attempt: u32,
+    error: &Error,
+) -> Option<(std::time::Duration, apivideo_api::retry::RetryReason)> {
+    match error {
+        Error::Api(api) => {
+            let mut headers = HeaderMap::new();
+            if let Some(seconds) = api.rate_limit.retry_after {
+                headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            policy.decide(attempt, true, Outcome::Response(api.status, &headers))
+        }
+        Error::Transport(error) => policy.decide(attempt, true, transport_outcome(error)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(from: i64, to: i64) -> BytesRange {
+        BytesRange::new().from(from).to(to).total(100)
+    }
+
+    #[test]
+    fn chunks_cover_the_source_exactly() {
+        assert_eq!(chunk_range(0, 40, 100), 0..40);
+        assert_eq!(chunk_range(2, 40, 100), 80..100);
+        assert_eq!(chunk_count(100, 40), 3);
+        assert_eq!(chunk_count(80, 40), 2);
+        assert_eq!(chunk_count(1, 40), 1);
+    }
+
+    #[test]
+    fn confirmed_chunks_are_the_ones_fully_received() {
+        let received = [range(0, 39), range(40, 59)];
+        assert_eq!(confirmed_chunks(&received, 40, 100), BTreeSet::from([0]));
+        let received = [range(40, 79), range(0, 39), range(80, 99)];
+        assert_eq!(
+            confirmed_chunks(&received, 40, 100),
+            BTreeSet::from([0, 1, 2])
+        );
+        assert!(confirmed_chunks(&[], 40, 100).is_empty());
+    }
+
+    #[test]
+    fn content_ranges_are_spelled_as_the_spec_says() {
+        assert_eq!(ContentRange::Whole.header(), None);
+        assert_eq!(
+            ContentRange::Bytes {
+                range: (0, 5_242_880),
+                total: 10_000_000
+            }
+            .header()
+            .as_deref(),
+            Some("bytes 0-5242879/10000000")
+        );
+        assert_eq!(
+            ContentRange::Part {
+                number: 2,
+                total: None
+            }
+            .header()
+            .as_deref(),
+            Some("part 2/*")
+        );
+        assert_eq!(
+            ContentRange::Part {
+                number: 3,
+                total: Some(3)
+            }
+            .header()
+            .as_deref(),
+            Some("part 3/3")
+        );
+    }
+}

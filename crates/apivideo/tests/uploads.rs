@@ -1,0 +1,636 @@
+//! Uploads against an in-test server that assembles what it receives: exact ranges and
+//! fields, faults, retries, resume, validation, progress, cancellation.
+
+mod upload_server;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use apivideo::upload::{Progress, Source};
+use apivideo::{Client, Error, RetryPolicy};
+use upload_server::{Fault, UploadServer};
+
+const MIB: u64 = 1024 * 1024;
+
+fn client(server: &UploadServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .api_key("upload-test-key")
+        .basic_auth()
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
+        .build()
+        .expect("client")
+}
+
+/// Deterministic, non-repeating test bytes.
+fn bytes(len: u64) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, data: &[u8]) -> Self {
+        let dir = std::env::temp_dir().join(format!("apivideo-uploads-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, data).expect("write temp file");
+        Self(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn chunks_carry_exact_ranges_and_fields_and_assemble_the_file() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(12 * MIB + 345);
+    let file = TempFile::new("talk.mp4", &data);
+
+    let video = client(&server)
+        .videos()
+        .upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .await
+        .expect("upload");
+
+    assert_eq!(video.video_id, video_id);
+    assert!(
+        server.assembled(&video_id) == data,
+        "assembled bytes differ from the file"
+    );
+    let requests = server.upload_requests();
+    assert_eq!(requests.len(), 3);
+    insta::assert_yaml_snapshot!(requests);
+}
+
+#[tokio::test]
+async fn a_source_no_larger_than_a_chunk_goes_in_one_request_without_content_range() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(3 * MIB);
+    client(&server)
+        .videos()
+        .upload(&video_id, data.clone())
+        .await
+        .expect("upload");
+    let requests = server.upload_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].content_range, None);
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn token_uploads_name_the_video_created_by_the_first_chunk() {
+    let server = UploadServer::start().await;
+    let data = bytes(11 * MIB);
+    // No API key: token uploads need none.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+
+    let video = client
+        .videos()
+        .upload_with_token("to1tcmSFHeYY5KzyhOqVKMKb", data.clone())
+        .chunk_size(5 * MIB)
+        .concurrency(2)
+        .await
+        .expect("upload");
+
+    assert_eq!(
+        server.video_ids(),
+        vec![video.video_id.clone()],
+        "exactly one video"
+    );
+    assert!(server.assembled(&video.video_id) == data);
+    let requests = server.upload_requests();
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests[0].fields.iter().all(|f| f.name != "videoId"),
+        "first chunk names no video"
+    );
+    for later in &requests[1..] {
+        let named = later
+            .fields
+            .iter()
+            .find(|f| f.name == "videoId")
+            .and_then(|f| f.text.clone());
+        assert_eq!(named.as_deref(), Some(video.video_id.as_str()));
+    }
+    insta::assert_yaml_snapshot!(requests);
+}
+
+#[tokio::test]
+async fn a_500_on_chunk_3_is_resent_alone() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    server.fault(Fault::Status {
+        nth: 3,
+        status: 500,
+        retry_after: None,
+    });
+    let data = bytes(22 * MIB);
+    let file = TempFile::new("five-chunks.mp4", &data);
+
+    client(&server)
+        .videos()
+        .upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .await
+        .expect("upload");
+
+    let requests = server.upload_requests();
+    // 5 chunks + 1 retry of chunk 3.
+    assert_eq!(requests.len(), 6);
+    assert_eq!(requests[2].status, 500);
+    assert_eq!(
+        requests[2].content_range, requests[3].content_range,
+        "the same chunk again"
+    );
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn a_429_waits_for_x_ratelimit_retry_after() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    server.fault(Fault::Status {
+        nth: 2,
+        status: 429,
+        retry_after: Some(1),
+    });
+    let data = bytes(11 * MIB);
+
+    let started = Instant::now();
+    client(&server)
+        .videos()
+        .upload(&video_id, data.clone())
+        .chunk_size(5 * MIB)
+        .await
+        .expect("upload");
+
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited as the server asked"
+    );
+    assert_eq!(server.upload_requests().len(), 4, "3 chunks + 1 retry");
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn a_connection_reset_mid_chunk_is_retried() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    server.fault(Fault::Reset { nth: 2 });
+    let data = bytes(16 * MIB);
+    let file = TempFile::new("reset.mp4", &data);
+
+    client(&server)
+        .videos()
+        .upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .await
+        .expect("upload survives a reset");
+
+    let requests = server.upload_requests();
+    assert_eq!(requests.len(), 5, "4 chunks + 1 retry of the reset one");
+    assert_eq!(requests[1].status, 0, "the second request was cut");
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn a_failed_upload_reports_what_was_confirmed_and_resumes_with_the_rest() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    // A 400 is not retried: the upload stops at chunk 3.
+    server.fault(Fault::Status {
+        nth: 3,
+        status: 400,
+        retry_after: None,
+    });
+    let data = bytes(17 * MIB);
+    let file = TempFile::new("resume.mp4", &data);
+    let client = client(&server);
+
+    let error = client
+        .videos()
+        .upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .await
+        .expect_err("the 400 stops it");
+    let Error::Upload(upload) = error else {
+        panic!("not an upload error: {error}")
+    };
+    assert_eq!(upload.video_id.as_deref(), Some(video_id.as_str()));
+    assert!(upload.to_string().contains(&video_id), "{upload}");
+    let resume = upload.resume.expect("resumable");
+    assert_eq!(resume.confirmed_chunks().collect::<Vec<_>>(), [0, 1]);
+    assert_eq!(resume.confirmed_bytes(), 10 * MIB);
+    assert_eq!(server.upload_requests().len(), 3);
+
+    client
+        .videos()
+        .resume(resume, file.path())
+        .await
+        .expect("resume");
+
+    let requests = server.upload_requests();
+    let resent: Vec<_> = requests[3..]
+        .iter()
+        .map(|r| r.content_range.clone().unwrap())
+        .collect();
+    assert_eq!(
+        resent,
+        [
+            "bytes 10485760-15728639/17825792",
+            "bytes 15728640-17825791/17825792"
+        ],
+        "only the unconfirmed chunks"
+    );
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn an_upload_resumes_from_the_status_endpoints_received_bytes() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    server.fault(Fault::Status {
+        nth: 2,
+        status: 400,
+        retry_after: None,
+    });
+    let data = bytes(13 * MIB);
+    let file = TempFile::new("status.mp4", &data);
+    let client = client(&server);
+    client
+        .videos()
+        .upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .await
+        .expect_err("stops at chunk 2");
+
+    client
+        .videos()
+        .resume_upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .await
+        .expect("resume from status");
+
+    let ranges: Vec<_> = server.upload_requests()[2..]
+        .iter()
+        .map(|r| r.content_range.clone().unwrap())
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            "bytes 5242880-10485759/13631488",
+            "bytes 10485760-13631487/13631488"
+        ]
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/status"))
+    );
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn parallel_chunks_assemble_and_the_last_goes_after_all_others() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(31 * MIB);
+    let file = TempFile::new("parallel.mp4", &data);
+
+    client(&server)
+        .videos()
+        .upload(&video_id, file.path())
+        .chunk_size(5 * MIB)
+        .concurrency(3)
+        .await
+        .expect("upload");
+
+    let requests = server.upload_requests();
+    assert_eq!(requests.len(), 7);
+    let last = requests
+        .iter()
+        .find(|r| {
+            r.content_range
+                .as_deref()
+                .is_some_and(|c| c.contains("-32505855/"))
+        })
+        .expect("last chunk");
+    assert_eq!(
+        last.completed_before, 6,
+        "the last chunk arrived after the 6 others were accepted"
+    );
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn progress_reports_every_byte_and_the_chunks() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(11 * MIB);
+    let reports: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let seen = reports.clone();
+
+    client(&server)
+        .videos()
+        .upload(&video_id, data.clone())
+        .chunk_size(5 * MIB)
+        .on_progress(move |p| seen.lock().unwrap().push(p))
+        .await
+        .expect("upload");
+
+    let reports = reports.lock().unwrap();
+    let last = reports.last().expect("some reports");
+    assert_eq!(last.bytes_sent, data.len() as u64);
+    assert_eq!(last.total, Some(data.len() as u64));
+    assert_eq!(last.chunk_count, Some(3));
+    assert!(
+        reports
+            .windows(2)
+            .all(|w| w[0].bytes_sent <= w[1].bytes_sent)
+    );
+    let chunks: std::collections::BTreeSet<u32> = reports.iter().map(|p| p.chunk_index).collect();
+    assert_eq!(chunks, [0, 1, 2].into());
+}
+
+#[tokio::test]
+async fn a_reader_of_known_length_uploads_byte_exact() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(12 * MIB);
+    let reader = std::io::Cursor::new(data.clone());
+
+    client(&server)
+        .videos()
+        .upload(&video_id, Source::reader(reader, data.len() as u64))
+        .chunk_size(5 * MIB)
+        .concurrency(2)
+        .await
+        .expect("upload");
+
+    assert_eq!(server.upload_requests().len(), 3);
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn a_stream_of_unknown_length_goes_progressive() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(12 * MIB);
+
+    client(&server)
+        .videos()
+        .upload(
+            &video_id,
+            Source::stream(std::io::Cursor::new(data.clone())),
+        )
+        .chunk_size(5 * MIB)
+        .await
+        .expect("upload");
+
+    let ranges: Vec<_> = server
+        .upload_requests()
+        .iter()
+        .map(|r| r.content_range.clone().unwrap())
+        .collect();
+    assert_eq!(ranges, ["part 1/*", "part 2/*", "part 3/3"]);
+    assert!(server.assembled(&video_id) == data);
+}
+
+#[tokio::test]
+async fn progressive_sessions_send_parts_and_carry_the_token_video() {
+    let server = UploadServer::start().await;
+    let client = client(&server);
+    let (a, b) = (bytes(5 * MIB), bytes(MIB / 2));
+
+    let video_id = server.create_video();
+    let mut session = client.videos().progressive_upload(&video_id);
+    session.upload_part(a.clone()).await.expect("part 1");
+    session
+        .upload_last_part(b.clone())
+        .await
+        .expect("last part");
+    assert!(server.assembled(&video_id) == [a.clone(), b.clone()].concat());
+
+    let mut session = client
+        .upload_tokens()
+        .progressive_upload("to1tcmSFHeYY5KzyhOqVKMKb");
+    session.upload_part(a.clone()).await.expect("part 1");
+    let created = session
+        .video_id()
+        .expect("known after the first part")
+        .to_owned();
+    let video = session
+        .upload_last_part(b.clone())
+        .await
+        .expect("last part");
+    assert_eq!(video.video_id, created);
+    assert!(server.assembled(&created) == [a, b].concat());
+
+    let requests = server.upload_requests();
+    let ranges: Vec<_> = requests
+        .iter()
+        .map(|r| r.content_range.clone().unwrap())
+        .collect();
+    assert_eq!(ranges, ["part 1/*", "part 2/2", "part 1/*", "part 2/2"]);
+    let named = requests[3]
+        .fields
+        .iter()
+        .find(|f| f.name == "videoId")
+        .and_then(|f| f.text.clone());
+    assert_eq!(named.as_deref(), Some(created.as_str()));
+
+    // Parts other than the last must be at least 5 MiB.
+    let mut session = client.videos().progressive_upload(&video_id);
+    let error = session
+        .upload_part(bytes(MIB))
+        .await
+        .expect_err("too small");
+    assert!(
+        matches!(
+            error,
+            Error::InvalidInput {
+                argument: "part",
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_request() {
+    let server = UploadServer::start().await;
+    let client = client(&server);
+    let videos = client.videos();
+    let dir = std::env::temp_dir();
+    let empty = TempFile::new("empty.mp4", b"");
+    let data = bytes(MIB);
+
+    let cases: Vec<(&str, apivideo::upload::Upload)> = vec![
+        (
+            "missing file",
+            videos.upload("vi1", Path::new("/no/such/file.mp4")),
+        ),
+        ("directory", videos.upload("vi1", dir.as_path())),
+        (
+            "unreadable file",
+            videos.upload("vi1", unreadable_file().as_path()),
+        ),
+        ("empty file", videos.upload("vi1", empty.path())),
+        ("empty bytes", videos.upload("vi1", Vec::new())),
+        (
+            "empty reader",
+            videos.upload("vi1", Source::reader(tokio::io::empty(), 0)),
+        ),
+        (
+            "chunk too small",
+            videos.upload("vi1", data.clone()).chunk_size(5 * MIB - 1),
+        ),
+        (
+            "chunk too large",
+            videos.upload("vi1", data.clone()).chunk_size(128 * MIB + 1),
+        ),
+        (
+            "no concurrency",
+            videos.upload("vi1", data.clone()).concurrency(0),
+        ),
+        ("empty video id", videos.upload(" ", data.clone())),
+        ("empty token", videos.upload_with_token("", data.clone())),
+        (
+            "empty stream",
+            videos.upload("vi1", Source::stream(tokio::io::empty())),
+        ),
+    ];
+    for (case, upload) in cases {
+        match upload.await {
+            Err(Error::InvalidInput { argument, reason }) => {
+                eprintln!("{case}: `{argument}`: {reason}");
+            }
+            other => panic!("{case}: expected InvalidInput, got {other:?}"),
+        }
+    }
+    // Creating a video is not attempted when the source is bad either.
+    let error = videos
+        .create_and_upload(
+            apivideo::models::VideoCreationPayload::new("x"),
+            Path::new("/no/such.mp4"),
+        )
+        .await
+        .expect_err("missing file");
+    assert!(matches!(error, Error::InvalidInput { .. }));
+    assert!(
+        server.requests().is_empty(),
+        "nothing was sent: {:?}",
+        server.requests()
+    );
+}
+
+/// A path that exists and cannot be opened, even by root (who ignores file modes): a
+/// write-only sysfs attribute.
+fn unreadable_file() -> PathBuf {
+    let candidate = TempFile::new("unreadable.mp4", b"data");
+    let path = candidate.path().to_path_buf();
+    std::mem::forget(candidate);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    }
+    if std::fs::File::open(&path).is_err() {
+        return path;
+    }
+    let sysfs = PathBuf::from("/sys/bus/pci/rescan");
+    assert!(
+        sysfs.exists() && std::fs::File::open(&sysfs).is_err(),
+        "no unreadable file can be made on this machine (running as root without sysfs)"
+    );
+    sysfs
+}
+
+#[tokio::test]
+async fn create_and_upload_creates_the_video_first() {
+    let server = UploadServer::start().await;
+    let data = bytes(2 * MIB);
+    let video = client(&server)
+        .videos()
+        .create_and_upload(
+            apivideo::models::VideoCreationPayload::new("Keynote"),
+            data.clone(),
+        )
+        .await
+        .expect("upload");
+    assert!(server.assembled(&video.video_id) == data);
+    let paths: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "POST /videos".to_owned(),
+            format!("POST /videos/{}/source", video.video_id)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn dropping_the_upload_stops_it() {
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    server.fault(Fault::Stall {
+        nth: 1,
+        delay: Duration::from_secs(5),
+    });
+    let data = bytes(11 * MIB);
+    let upload = client(&server)
+        .videos()
+        .upload(&video_id, data)
+        .chunk_size(5 * MIB);
+
+    let outcome = tokio::time::timeout(Duration::from_millis(300), upload.into_future()).await;
+    assert!(outcome.is_err(), "still stalled when dropped");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = server.requests().len();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "nothing runs after the future is dropped"
+    );
+    assert!(
+        server.upload_requests().len() <= 1,
+        "no chunk after the first was started"
+    );
+}
+
+use std::future::IntoFuture;
