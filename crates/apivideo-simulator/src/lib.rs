@@ -15,11 +15,13 @@ mod events;
 mod faults;
 mod handlers;
 mod http;
+mod receiver;
 mod routes;
 mod server;
 mod state;
 
 pub use faults::{Faults, RouteScope};
+pub use receiver::{Delivery, WebhookReceiver};
 
 /// The API key a simulator accepts when none is configured.
 ///

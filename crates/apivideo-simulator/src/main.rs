@@ -1,5 +1,6 @@
 //! `apivideo-simulator`: runs the simulator on 127.0.0.1 until Ctrl-C.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use apivideo_simulator::cli::{self, Command};
@@ -8,11 +9,11 @@ fn main() -> ExitCode {
     let args = match cli::parse(std::env::args_os().skip(1)) {
         Ok(Command::Serve(args)) => args,
         Ok(Command::Help) => {
-            println!("{}", cli::USAGE);
+            say(cli::USAGE);
             return ExitCode::SUCCESS;
         }
         Ok(Command::Version) => {
-            println!("apivideo-simulator {}", env!("CARGO_PKG_VERSION"));
+            say(concat!("apivideo-simulator ", env!("CARGO_PKG_VERSION")));
             return ExitCode::SUCCESS;
         }
         Ok(_) => return ExitCode::FAILURE,
@@ -41,8 +42,11 @@ fn main() -> ExitCode {
     };
     let served = runtime.block_on(args.builder().serve_until(
         |sim| {
-            println!("apivideo-simulator listening on {}", sim.base_url());
-            println!("API key: {}", sim.api_key());
+            say(&format!(
+                "apivideo-simulator listening on {}",
+                sim.base_url()
+            ));
+            say(&format!("API key: {}", sim.api_key()));
         },
         async {
             let _ = tokio::signal::ctrl_c().await;
@@ -58,4 +62,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a line on stdout; a closed stdout (`| head`) is not an error worth a panic.
+fn say(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
 }

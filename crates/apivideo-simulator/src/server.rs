@@ -9,7 +9,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use base64::Engine as _;
-use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -347,7 +346,6 @@ fn authorized(shared: &Shared, headers: &http::HeaderMap) -> bool {
         let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credentials) else {
             return false;
         };
-        let decoded = Bytes::from(decoded);
         let user = decoded
             .split(|byte| *byte == b':')
             .next()

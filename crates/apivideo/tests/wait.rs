@@ -154,11 +154,9 @@ async fn the_last_wait_is_cut_to_the_deadline() {
         started.elapsed() < Duration::from_secs(2),
         "a 30 s interval must not outlast a 100 ms timeout"
     );
-    assert_eq!(
-        polls(&server).await,
-        2,
-        "one poll, then one at the deadline"
-    );
+    // One poll, then one at the deadline (only one if the first took the whole 100 ms).
+    let polls = polls(&server).await;
+    assert!((1..=2).contains(&polls), "{polls} polls");
 }
 
 #[tokio::test]

@@ -102,25 +102,31 @@ async fn reset_next_drops_the_connection_mid_body() {
 #[tokio::test]
 async fn latency_delays_one_route_or_all() {
     let sim = Simulator::start().await;
+    let timed = |path: &'static str| {
+        let request = call(&sim, Method::GET, path);
+        async move {
+            let started = Instant::now();
+            expect_status(request, StatusCode::OK).await;
+            started.elapsed()
+        }
+    };
     sim.faults()
-        .latency("GET /videos", Duration::from_millis(300));
-    let started = Instant::now();
-    expect_status(call(&sim, Method::GET, "/videos"), StatusCode::OK).await;
-    assert!(started.elapsed() >= Duration::from_millis(300));
+        .latency("GET /videos", Duration::from_millis(600));
+    assert!(timed("/videos").await >= Duration::from_millis(600));
+    assert!(timed("/webhooks").await < Duration::from_millis(500));
 
-    let started = Instant::now();
-    expect_status(call(&sim, Method::GET, "/webhooks"), StatusCode::OK).await;
-    assert!(started.elapsed() < Duration::from_millis(250));
+    sim.faults().latency("*", Duration::from_millis(400));
+    let all = timed("/webhooks").await;
+    assert!((Duration::from_millis(400)..Duration::from_millis(600)).contains(&all));
+    assert!(
+        timed("/videos").await >= Duration::from_millis(600),
+        "its own latency wins"
+    );
 
-    sim.faults().latency("*", Duration::from_millis(200));
-    let started = Instant::now();
-    expect_status(call(&sim, Method::GET, "/webhooks"), StatusCode::OK).await;
-    assert!(started.elapsed() >= Duration::from_millis(200));
-
+    sim.faults().latency(None, Duration::ZERO);
+    assert!(timed("/webhooks").await < Duration::from_millis(400));
     sim.faults().clear();
-    let started = Instant::now();
-    expect_status(call(&sim, Method::GET, "/videos"), StatusCode::OK).await;
-    assert!(started.elapsed() < Duration::from_millis(250));
+    assert!(timed("/videos").await < Duration::from_millis(500));
 }
 
 #[tokio::test]

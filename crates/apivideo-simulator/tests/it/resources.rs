@@ -244,13 +244,13 @@ async fn watermarks_and_upload_tokens() {
     assert_eq!(forever.ttl, Some(0));
     assert_eq!(forever.expires_at, None);
     let short: models::UploadToken = expect(
-        call(&sim, Method::POST, "/upload-tokens").json(&json!({"ttl": 1})),
+        call(&sim, Method::POST, "/upload-tokens").json(&json!({"ttl": 2})),
         StatusCode::OK,
     )
     .await;
     assert_eq!(
         (short.expires_at.unwrap() - short.created_at.unwrap()).num_seconds(),
-        1
+        2
     );
     let problem: Value = expect(
         call(&sim, Method::POST, "/upload-tokens").json(&json!({"ttl": -5})),
@@ -261,6 +261,7 @@ async fn watermarks_and_upload_tokens() {
     let list: models::TokenListResponse =
         expect(call(&sim, Method::GET, "/upload-tokens"), StatusCode::OK).await;
     assert_eq!(list.data.len(), 2);
+    // Dates are to the second, so a 2 s token lives between 1 and 2 s.
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let list: models::TokenListResponse =
         expect(call(&sim, Method::GET, "/upload-tokens"), StatusCode::OK).await;

@@ -370,10 +370,13 @@ impl Ranged {
             (source, range.start, range.end),
             |(source, pos, end)| async move {
                 match source {
-                    Either::Bytes(mut bytes) => {
-                        let chunk = bytes.take()?;
-                        Some((Ok(chunk), (Either::Bytes(None), end, end)))
+                    Either::Bytes(Some(mut rest)) => {
+                        // Slices share the buffer; blocks only make progress reports finer.
+                        let block = rest.split_to(rest.len().min(BLOCK));
+                        let rest = (!rest.is_empty()).then_some(rest);
+                        Some((Ok(block), (Either::Bytes(rest), end, end)))
                     }
+                    Either::Bytes(None) => None,
                     Either::File(file, mut buffer) => {
                         if pos >= end {
                             return None;
