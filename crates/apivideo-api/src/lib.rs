@@ -9,7 +9,10 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
-    rust_2018_idioms
+    rust_2018_idioms,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::bare_urls
 )]
 #[rustfmt::skip]
 mod generated;

@@ -335,7 +335,7 @@ impl ClientHooks<Context> for Client {
             "apivideo.request",
             method = %request.method(),
             route = operation.map_or("", |op| op.path),
-            operation = info.operation_id,
+            operation = operation.map_or(info.operation_id, |op| op.id),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );

@@ -55,6 +55,7 @@ impl AccessToken {
     ///   if present must be `Bearer`.
     /// * 400 or 401 with a problem-details object → [`Error::Rejected`]; with an empty body
     ///   → [`Error::Rejected`] with an empty [`Problem`].
+    /// * 429 or 5xx → [`Error::Unavailable`] (a transient refusal, worth retrying).
     /// * anything else → [`Error::MalformedTokenResponse`]. Its reason names the defect
     ///   (missing field, JSON error category and position) but never quotes the body, which
     ///   may contain a token.
@@ -62,9 +63,13 @@ impl AccessToken {
         match status {
             200..=299 => parse_token(status, body),
             400 | 401 => parse_rejection(status, body),
+            429 | 500..=599 => Err(Error::Unavailable {
+                status,
+                retry_after: None,
+            }),
             _ => Err(malformed(
                 status,
-                "unexpected HTTP status (expected 2xx, 400 or 401)",
+                "unexpected HTTP status (expected 2xx, 400, 401, 429 or 5xx)",
             )),
         }
     }
@@ -173,6 +178,8 @@ pub use self::reqwest_endpoint::ReqwestTokenEndpoint;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_endpoint {
+    use std::time::Duration;
+
     use secrecy::{ExposeSecret, SecretString};
     use serde::Serialize;
     use url::Url;
@@ -218,19 +225,82 @@ mod reqwest_endpoint {
             })
         }
 
+        /// Sends one auth call, again (at most three attempts in all) when the endpoint
+        /// is rate limiting or failing, or the connection could not be made: every task
+        /// waiting for a token waits for this, so a transient refusal should not fail them.
         async fn post(&self, url: &Url, body: &impl Serialize) -> Result<AccessToken, Error> {
-            let response = self
+            const ATTEMPTS: u32 = 3;
+            const LONGEST_WAIT: Duration = Duration::from_secs(30);
+            let mut attempt = 1;
+            loop {
+                let (result, connect_failed) = self.post_once(url, body).await;
+                let wait = match &result {
+                    Err(Error::Unavailable { retry_after, .. }) => {
+                        Some(retry_after.unwrap_or_else(|| backoff(attempt)))
+                    }
+                    Err(Error::Transport(_)) if connect_failed => Some(backoff(attempt)),
+                    _ => None,
+                };
+                match wait {
+                    Some(wait) if attempt < ATTEMPTS && wait <= LONGEST_WAIT => {
+                        tracing::debug!(
+                            attempt,
+                            wait_ms = wait.as_millis() as u64,
+                            "auth endpoint unavailable, retrying"
+                        );
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    _ => return result,
+                }
+            }
+        }
+
+        async fn post_once(
+            &self,
+            url: &Url,
+            body: &impl Serialize,
+        ) -> (Result<AccessToken, Error>, bool) {
+            let response = match self
                 .client
                 .post(url.clone())
                 .header(reqwest::header::ACCEPT, "application/json")
                 .json(body)
                 .send()
                 .await
-                .map_err(Error::transport)?;
+            {
+                Ok(response) => response,
+                Err(e) => {
+                    let connect = e.is_connect();
+                    return (Err(Error::transport(e.without_url())), connect);
+                }
+            };
             let status = response.status().as_u16();
-            let body = response.bytes().await.map_err(Error::transport)?;
-            AccessToken::from_json_response(status, &body)
+            let retry_after = response
+                .headers()
+                .get("x-ratelimit-retry-after")
+                .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(e) => return (Err(Error::transport(e.without_url())), false),
+            };
+            let result = match AccessToken::from_json_response(status, &body) {
+                Err(Error::Unavailable { status, .. }) => Err(Error::Unavailable {
+                    status,
+                    retry_after,
+                }),
+                other => other,
+            };
+            (result, false)
         }
+    }
+
+    /// 250 ms, then 500 ms, ... with jitter so waiting clients do not retry in step.
+    fn backoff(attempt: u32) -> Duration {
+        let full =
+            Duration::from_millis(250) * 2u32.saturating_pow(attempt.saturating_sub(1).min(6));
+        full / 2 + full.mul_f64(fastrand::f64()) / 2
     }
 
     impl TokenEndpoint for ReqwestTokenEndpoint {
@@ -343,8 +413,18 @@ mod tests {
 
     #[test]
     fn other_statuses_are_malformed() {
-        for status in [500, 503, 404, 302] {
+        for status in [404, 302, 418] {
             assert!(reason(status, r#"{"title":"x"}"#).contains("unexpected HTTP status"));
+        }
+    }
+
+    #[test]
+    fn rate_limits_and_server_errors_are_transient() {
+        for status in [429, 500, 503] {
+            assert!(matches!(
+                AccessToken::from_json_response(status, b"{}"),
+                Err(Error::Unavailable { status: s, retry_after: None }) if s == status
+            ));
         }
     }
 }

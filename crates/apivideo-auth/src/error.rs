@@ -65,6 +65,18 @@ pub enum Error {
         reason: String,
     },
 
+    /// The auth endpoint is rate limiting (429) or failing (5xx): try again later.
+    #[error(
+        "the api.video auth endpoint is unavailable (HTTP {status}){}",
+        retry_after.map(|d| format!("; it asks to wait {} s", d.as_secs())).unwrap_or_default()
+    )]
+    Unavailable {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// How long the server asked to wait (`X-RateLimit-Retry-After`), if it said.
+        retry_after: Option<std::time::Duration>,
+    },
+
     /// The API base URL cannot be used.
     #[error("invalid api.video base URL: {reason}")]
     InvalidBaseUrl {

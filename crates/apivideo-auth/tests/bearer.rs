@@ -151,7 +151,8 @@ async fn a_failed_fetch_fails_all_waiters_and_the_next_call_retries() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/auth/api-key"))
-        .respond_with(ResponseTemplate::new(500).set_delay(SLOW))
+        // A 404 is not transient, so the endpoint does not retry it by itself.
+        .respond_with(ResponseTemplate::new(404).set_delay(SLOW))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
@@ -165,8 +166,8 @@ async fn a_failed_fetch_fails_all_waiters_and_the_next_call_retries() {
     let results = ask_concurrently(Arc::clone(&auth)).await;
     for result in &results {
         match result {
-            Err(Error::MalformedTokenResponse { status: 500, .. }) => {}
-            other => panic!("expected the shared 500 error, got {other:?}"),
+            Err(Error::MalformedTokenResponse { status: 404, .. }) => {}
+            other => panic!("expected the shared 404 error, got {other:?}"),
         }
     }
     assert_eq!(count(&server, "/auth/api-key").await, 1);
@@ -384,9 +385,10 @@ async fn a_failed_renewal_keeps_serving_the_unexpired_token() {
         .await;
     Mock::given(method("POST"))
         .and(path("/auth/refresh"))
+        // The endpoint makes three attempts per renewal: an outage that outlasts them.
         .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
+        .up_to_n_times(3)
+        .expect(3)
         .mount(&server)
         .await;
     refresh_mock("A", "B", Duration::ZERO)
@@ -403,12 +405,12 @@ async fn a_failed_renewal_keeps_serving_the_unexpired_token() {
     // Within the retry pause the token is served without asking the server again.
     clock.advance(Duration::from_secs(1));
     auth.authorization_header().await.expect("still A");
-    assert_eq!(count(&server, "/auth/refresh").await, 1);
+    assert_eq!(count(&server, "/auth/refresh").await, 3);
 
     clock.advance(Duration::from_secs(5));
     let renewed = auth.authorization_header().await.expect("B");
     assert_eq!(header_string(&renewed), bearer_header("B"));
-    assert_eq!(count(&server, "/auth/refresh").await, 2);
+    assert_eq!(count(&server, "/auth/refresh").await, 4);
 }
 
 #[tokio::test]
@@ -447,4 +449,46 @@ fn new_refuses_a_bad_base_url() {
         assert!(matches!(result, Err(Error::InvalidBaseUrl { .. })), "{bad}");
     }
     assert!(BearerToken::new(api_key(), apivideo_auth::SANDBOX_BASE_URL).is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_token_request_waits_and_is_sent_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/api-key"))
+        .respond_with(ResponseTemplate::new(429).insert_header("X-RateLimit-Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    authenticate_mock("A", Duration::ZERO).mount(&server).await;
+    let auth = bearer(&server, &ManualClock::new());
+
+    let started = std::time::Instant::now();
+    let header = auth
+        .authorization_header()
+        .await
+        .expect("the second attempt succeeds");
+    assert_eq!(header_string(&header), bearer_header("A"));
+    assert_eq!(count(&server, "/auth/api-key").await, 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited as asked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_token_endpoint_is_tried_three_times_then_reported_unavailable() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/api-key"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let auth = bearer(&server, &ManualClock::new());
+
+    match auth.authorization_header().await {
+        Err(Error::Unavailable { status: 503, .. }) => {}
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert_eq!(count(&server, "/auth/api-key").await, 3);
 }

@@ -199,9 +199,10 @@ impl Error {
             Self::Api(api) => Some(api.status),
             Self::Decode { status, .. } => *status,
             Self::Transport(e) => e.status(),
-            Self::Credentials(apivideo_auth::Error::Rejected { status, .. }) => {
-                StatusCode::from_u16(*status).ok()
-            }
+            Self::Credentials(
+                apivideo_auth::Error::Rejected { status, .. }
+                | apivideo_auth::Error::Unavailable { status, .. },
+            ) => StatusCode::from_u16(*status).ok(),
             Self::Upload(upload) => upload.source.status(),
             _ => None,
         }
@@ -219,7 +220,12 @@ impl Error {
 
     /// How long the API asks to wait before trying again.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.api_error().and_then(ApiError::retry_after)
+        match self {
+            Self::Credentials(apivideo_auth::Error::Unavailable { retry_after, .. }) => {
+                *retry_after
+            }
+            _ => self.api_error().and_then(ApiError::retry_after),
+        }
     }
 
     pub(crate) fn invalid(argument: &'static str, reason: impl Into<String>) -> Self {
@@ -397,16 +403,22 @@ fn mask_field(text: &str, field: &str) -> String {
 fn redact_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut inside = false;
+    let mut escaped = false;
     for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…");
+        if inside {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    inside = false;
+                    out.push_str("…\"");
+                }
+                _ => {}
             }
-            inside = !inside;
-            if !inside {
-                out.push('"');
+        } else {
+            if c == '"' {
+                inside = true;
             }
-        } else if !inside {
             out.push(c);
         }
     }
@@ -429,6 +441,21 @@ mod tests {
         assert!(!s.contains("abcdef"), "{s}");
         let long = vec![b'x'; 2000];
         assert_eq!(snippet(&long).chars().count(), 513);
+    }
+
+    #[test]
+    fn escaped_quotes_do_not_end_a_redacted_value() {
+        let message =
+            r#"invalid type: string "sec\"ret-PART-TWO", expected u64 at line 1 column 30"#;
+        let redacted = redact_quoted(message);
+        assert!(
+            !redacted.contains("sec") && !redacted.contains("PART"),
+            "{redacted}"
+        );
+        assert!(
+            redacted.ends_with("expected u64 at line 1 column 30"),
+            "{redacted}"
+        );
     }
 
     #[test]

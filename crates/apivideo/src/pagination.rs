@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use apivideo_api::ResponseValue;
 use apivideo_api::models::Pagination;
-use futures_core::Stream;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -190,8 +191,9 @@ impl<Op: ListOperation> ListRequest<Op> {
     }
 
     /// Every item from the requested page on, fetching each page when the previous one is
-    /// used up and stopping after the last page.
-    pub fn stream(self) -> impl Stream<Item = Result<Op::Item>> + Send + 'static {
+    /// used up and stopping after the last page. Boxed and pinned, so `try_next()` and
+    /// the other stream adapters work on it directly.
+    pub fn stream(self) -> BoxStream<'static, Result<Op::Item>> {
         let state = StreamState::<Op> {
             client: self.client,
             setters: self.setters,
@@ -201,7 +203,7 @@ impl<Op: ListOperation> ListRequest<Op> {
             buffer: VecDeque::new(),
             error: self.error,
         };
-        futures_util::stream::try_unfold(state, |mut state| async move {
+        let items = futures_util::stream::try_unfold(state, |mut state| async move {
             if let Some(error) = state.error.take() {
                 return Err(error);
             }
@@ -226,7 +228,8 @@ impl<Op: ListOperation> ListRequest<Op> {
                 }
                 state.buffer.extend(fetched.items);
             }
-        })
+        });
+        items.boxed()
     }
 }
 

@@ -48,10 +48,10 @@ list_operation!(
     AnalyticsMetricsBreakdownResponseData,
     state = BreakdownState, |builder, state| {
         let mut builder = builder;
-        if let Some(metric) = state.metric.clone() {
+        if let Some(metric) = state.metric {
             builder = builder.metric(metric);
         }
-        if let Some(breakdown) = state.breakdown.clone() {
+        if let Some(breakdown) = state.breakdown {
             builder = builder.breakdown(breakdown);
         }
         if let Some(filter) = state.filter.clone() {
@@ -67,7 +67,7 @@ list_operation!(
     AnalyticsMetricsOverTimeResponseData,
     state = OverTimeState, |builder, state| {
         let mut builder = builder;
-        if let Some(metric) = state.metric.clone() {
+        if let Some(metric) = state.metric {
             builder = builder.metric(metric);
         }
         if let Some(filter) = state.filter.clone() {

@@ -46,14 +46,15 @@ impl Captions {
         vtt: impl Into<Source>,
     ) -> Result<Caption> {
         let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
-        let file = vtt.into().into_file_part("captions.vtt").await?;
-        let body = CaptionsUploadPayload::new(file);
-        self.client
-            .call(|api| async move {
-                api.post_videos_video_id_captions_language(&video_id, &language, body)
+        crate::upload::send_file(&self.client, vtt.into(), "captions.vtt", true, |file| {
+            let (video_id, language) = (&video_id, &language);
+            self.client.call(move |api| async move {
+                let body = CaptionsUploadPayload::new(file);
+                api.post_videos_video_id_captions_language(video_id, language, body)
                     .await
             })
-            .await
+        })
+        .await
     }
 
     /// Makes (or stops making) this caption the one players show by default.

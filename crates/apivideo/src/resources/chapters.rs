@@ -44,14 +44,15 @@ impl Chapters {
         vtt: impl Into<Source>,
     ) -> Result<Chapter> {
         let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
-        let file = vtt.into().into_file_part("chapters.vtt").await?;
-        let body = ChaptersUpdatePayload::new(file);
-        self.client
-            .call(|api| async move {
-                api.post_videos_video_id_chapters_language(&video_id, &language, body)
+        crate::upload::send_file(&self.client, vtt.into(), "chapters.vtt", true, |file| {
+            let (video_id, language) = (&video_id, &language);
+            self.client.call(move |api| async move {
+                let body = ChaptersUpdatePayload::new(file);
+                api.post_videos_video_id_chapters_language(video_id, language, body)
                     .await
             })
-            .await
+        })
+        .await
     }
 
     /// Deletes the chapters in `language`.

@@ -137,14 +137,15 @@ impl LiveStreams {
         image: impl Into<Source>,
     ) -> Result<LiveStream> {
         let live_stream_id = id("live_stream_id", live_stream_id)?;
-        let file = image.into().into_file_part("thumbnail.jpg").await?;
-        let body = LiveStreamThumbnailUploadPayload::new(file);
-        self.client
-            .call(|api| async move {
-                api.post_live_streams_live_stream_id_thumbnail(&live_stream_id, body)
+        crate::upload::send_file(&self.client, image.into(), "thumbnail.jpg", true, |file| {
+            let live_stream_id = &live_stream_id;
+            self.client.call(move |api| async move {
+                let body = LiveStreamThumbnailUploadPayload::new(file);
+                api.post_live_streams_live_stream_id_thumbnail(live_stream_id, body)
                     .await
             })
-            .await
+        })
+        .await
     }
 
     /// Removes the live stream's thumbnail.

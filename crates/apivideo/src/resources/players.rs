@@ -117,14 +117,17 @@ impl Players {
         link: Option<&str>,
     ) -> Result<PlayerTheme> {
         let player_id = id("player_id", player_id)?;
-        let file = image.into().into_file_part("logo.png").await?;
-        let mut body = PlayerThemeUploadLogoPayload::new(file);
-        if let Some(link) = link {
-            body = body.link(link);
-        }
-        self.client
-            .call(|api| async move { api.post_players_player_id_logo(&player_id, body).await })
-            .await
+        crate::upload::send_file(&self.client, image.into(), "logo.png", true, |file| {
+            let player_id = &player_id;
+            self.client.call(move |api| async move {
+                let mut body = PlayerThemeUploadLogoPayload::new(file);
+                if let Some(link) = link {
+                    body = body.link(link);
+                }
+                api.post_players_player_id_logo(player_id, body).await
+            })
+        })
+        .await
     }
 
     /// Removes the logo.

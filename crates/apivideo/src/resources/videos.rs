@@ -197,11 +197,14 @@ impl Videos {
         image: impl Into<Source>,
     ) -> Result<Video> {
         let video_id = id("video_id", video_id)?;
-        let file = image.into().into_file_part("thumbnail.jpg").await?;
-        let body = VideoThumbnailUploadPayload::new(file);
-        self.client
-            .call(|api| async move { api.post_videos_video_id_thumbnail(&video_id, body).await })
-            .await
+        crate::upload::send_file(&self.client, image.into(), "thumbnail.jpg", true, |file| {
+            let video_id = &video_id;
+            self.client.call(move |api| async move {
+                let body = VideoThumbnailUploadPayload::new(file);
+                api.post_videos_video_id_thumbnail(video_id, body).await
+            })
+        })
+        .await
     }
 
     /// Lists discarded videos (deleted, kept for a while by Video Restore).
@@ -313,7 +316,18 @@ impl WaitUntilPlayable {
         let deadline = tokio::time::Instant::now() + self.timeout;
         let mut interval = self.first_interval.max(Duration::from_millis(1));
         loop {
-            let status = self.videos.status(&self.video_id).await?;
+            // A poll that hangs must not outlast the deadline either.
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let status =
+                match tokio::time::timeout(remaining, self.videos.status(&self.video_id)).await {
+                    Ok(status) => status?,
+                    Err(_) => {
+                        return Err(Error::Timeout {
+                            video_id: self.video_id,
+                            waited: started.elapsed(),
+                        });
+                    }
+                };
             let encoding = status.encoding.as_ref();
             if encoding.and_then(|e| e.playable) == Some(true) {
                 return Ok(status);

@@ -36,11 +36,14 @@ impl ListWatermarks {
 impl Watermarks {
     /// Uploads a watermark image (JPEG or PNG).
     pub async fn upload(&self, image: impl Into<Source>) -> Result<Watermark> {
-        let file = image.into().into_file_part("watermark.png").await?;
-        let body = WatermarkUploadPayload::new(file);
-        self.client
-            .call(|api| async move { api.post_watermark(body).await })
-            .await
+        // Each upload creates a watermark: only failures that prove nothing was created
+        // (429, no connection) are retried.
+        crate::upload::send_file(&self.client, image.into(), "watermark.png", false, |file| {
+            self.client.call(move |api| async move {
+                api.post_watermark(WatermarkUploadPayload::new(file)).await
+            })
+        })
+        .await
     }
 
     /// Lists watermarks.

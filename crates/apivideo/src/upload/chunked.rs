@@ -11,11 +11,9 @@ use apivideo_api::models::{
     BytesRange, TokenUploadPayload, Video, VideoCreationPayload, VideoUploadPayload,
 };
 use apivideo_api::multipart::FilePart;
-use apivideo_api::retry::{Outcome, RETRY_AFTER, transport_outcome};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use reqwest::header::{HeaderMap, HeaderValue};
 use tracing::Instrument;
 
 use super::source::{Prepared, Ranged, Sequential};
@@ -41,7 +39,7 @@ enum Start {
     /// Upload to a target (a video, or a token).
     Target(Target),
     /// Create the video first.
-    Create(VideoCreationPayload),
+    Create(Box<VideoCreationPayload>),
     /// Carry on an interrupted upload.
     Resume(Resume),
     /// Carry on from what the status endpoint says was received.
@@ -91,7 +89,7 @@ impl Upload {
     }
 
     pub(crate) fn create(client: Client, payload: VideoCreationPayload, source: Source) -> Self {
-        Self::new(client, Start::Create(payload), source)
+        Self::new(client, Start::Create(Box::new(payload)), source)
     }
 
     pub(crate) fn resume(client: Client, resume: Resume, source: Source) -> Self {
@@ -169,7 +167,7 @@ impl Upload {
         let (target, confirmed) = match self.start {
             Start::Target(target) => (target, BTreeSet::new()),
             Start::Create(payload) => {
-                let video = self.client.videos().create(payload).await?;
+                let video = self.client.videos().create(*payload).await?;
                 (Target::Video(video.video_id), BTreeSet::new())
             }
             Start::Resume(resume) => {
@@ -289,10 +287,20 @@ pub(crate) enum Body {
 }
 
 impl Body {
-    fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         match self {
             Self::Ranged(_, range) => range.end - range.start,
             Self::Buffered(bytes) => bytes.len() as u64,
+        }
+    }
+
+    /// A fresh stream of the bytes, for one attempt.
+    pub(crate) fn stream(
+        &self,
+    ) -> futures_util::stream::BoxStream<'static, std::io::Result<Bytes>> {
+        match self {
+            Self::Ranged(ranged, range) => ranged.body(range.clone()).boxed(),
+            Self::Buffered(bytes) => futures_util::stream::iter([Ok(bytes.clone())]).boxed(),
         }
     }
 }
@@ -475,7 +483,8 @@ impl Job {
             .await
     }
 
-    /// Sends `body` as one request, again after retryable failures.
+    /// Sends `body` as one request, again after retryable failures: re-sending a chunk is
+    /// idempotent, the server keeps one copy of each range.
     pub(crate) async fn send_with_retries(
         &self,
         body: &Body,
@@ -484,45 +493,19 @@ impl Job {
         total: Option<u64>,
         range: ContentRange,
     ) -> Result<Video> {
-        let policy = self.client.low_level().context().retry_policy().clone();
-        let mut attempt = 1;
-        let mut reauthorized = false;
-        loop {
+        super::retry::with_retries(&self.client, true, "chunk", || async move {
             let counted = Arc::new(AtomicU64::new(0));
             let result = self
                 .send_once(body, index, count, total, range, &counted)
                 .await;
-            let error = match result {
-                Ok(video) => return Ok(video),
-                Err(error) => error,
-            };
-            // What this attempt sent no longer counts.
-            self.sent
-                .fetch_sub(counted.load(Ordering::Relaxed), Ordering::Relaxed);
-            if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) && !reauthorized {
-                // The hooks dropped the rejected credentials; fresh ones go with the retry.
-                reauthorized = true;
-                tracing::info!(
-                    chunk = index,
-                    "chunk refused with 401; retrying with fresh credentials"
-                );
-                continue;
+            if result.is_err() {
+                // What this attempt sent no longer counts.
+                self.sent
+                    .fetch_sub(counted.load(Ordering::Relaxed), Ordering::Relaxed);
             }
-            match retry_wait(&policy, attempt, &error) {
-                Some((wait, reason)) => {
-                    tracing::info!(
-                        chunk = index,
-                        attempt,
-                        wait_ms = wait.as_millis() as u64,
-                        %reason,
-                        "retrying chunk"
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                None => return Err(error),
-            }
-        }
+            result
+        })
+        .await
     }
 
     async fn send_once(
@@ -535,10 +518,7 @@ impl Job {
         counted: &Arc<AtomicU64>,
     ) -> Result<Video> {
         let len = body.len();
-        let stream = match body {
-            Body::Ranged(ranged, range) => ranged.body(range.clone()).boxed(),
-            Body::Buffered(bytes) => futures_util::stream::iter([Ok(bytes.clone())]).boxed(),
-        };
+        let stream = body.stream();
         let sent = self.sent.clone();
         let counted = counted.clone();
         let progress = self.progress.clone();
@@ -584,26 +564,6 @@ impl Job {
                     .await
             }
         }
-    }
-}
-
-/// How long to wait before sending a failed chunk again, if at all. Re-sending a chunk
-/// is idempotent: the server keeps one copy of each range.
-fn retry_wait(
-    policy: &apivideo_api::RetryPolicy,
-    attempt: u32,
-    error: &Error,
-) -> Option<(std::time::Duration, apivideo_api::retry::RetryReason)> {
-    match error {
-        Error::Api(api) => {
-            let mut headers = HeaderMap::new();
-            if let Some(seconds) = api.rate_limit.retry_after {
-                headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
-            }
-            policy.decide(attempt, true, Outcome::Response(api.status, &headers))
-        }
-        Error::Transport(error) => policy.decide(attempt, true, transport_outcome(error)),
-        _ => None,
     }
 }
 

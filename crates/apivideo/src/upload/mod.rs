@@ -29,7 +29,10 @@
 
 mod chunked;
 mod progressive;
+mod retry;
 mod source;
+
+pub(crate) use retry::send_file;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -63,9 +63,9 @@ fn stream_error(job: &Job, source: Error) -> Error {
     }))
 }
 
-async fn read_up_to(reader: &mut (dyn AsyncRead + Send + Unpin), limit: u64) -> Result<Bytes> {
+pub(crate) async fn read_up_to(mut reader: impl AsyncRead + Unpin, limit: u64) -> Result<Bytes> {
     let mut buffer = Vec::with_capacity(limit.min(8 * 1024 * 1024) as usize);
-    (&mut *reader).take(limit).read_to_end(&mut buffer).await?;
+    (&mut reader).take(limit).read_to_end(&mut buffer).await?;
     Ok(Bytes::from(buffer))
 }
 

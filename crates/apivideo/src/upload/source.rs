@@ -4,7 +4,6 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use apivideo_api::multipart::FilePart;
 use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncRead;
 
@@ -121,82 +120,6 @@ impl Source {
             _ => default.to_owned(),
         }
     }
-
-    /// A one-request multipart file (thumbnails, captions, logos...), checked first.
-    pub(crate) async fn into_file_part(self, default_name: &str) -> Result<FilePart> {
-        let name = self.name_or(default_name);
-        match self.kind {
-            Kind::Path(path) => {
-                let len = check_file(&path).await?;
-                if len == 0 {
-                    return Err(Error::invalid(
-                        "source",
-                        format!("{} is empty", path.display()),
-                    ));
-                }
-                let part = FilePart::from_path(&path)
-                    .await
-                    .map_err(|e| read_error(&path, &e))?;
-                Ok(part.file_name(name))
-            }
-            Kind::File(file) => {
-                let len = file.metadata().await?.len();
-                if len == 0 {
-                    return Err(Error::invalid("source", "the file is empty"));
-                }
-                let stream = tokio_util_stream(file);
-                Ok(FilePart::from_body(
-                    reqwest::Body::wrap_stream(stream),
-                    Some(len),
-                    name,
-                ))
-            }
-            Kind::Bytes(bytes) => {
-                if bytes.is_empty() {
-                    return Err(Error::invalid("source", "no bytes to upload"));
-                }
-                Ok(FilePart::from_bytes(bytes, name))
-            }
-            Kind::Reader { reader, len } => {
-                if len == 0 {
-                    return Err(Error::invalid(
-                        "source",
-                        "a reader of length 0 has nothing to upload",
-                    ));
-                }
-                let stream = tokio_util_stream(tokio::io::AsyncReadExt::take(reader, len));
-                Ok(FilePart::from_body(
-                    reqwest::Body::wrap_stream(stream),
-                    Some(len),
-                    name,
-                ))
-            }
-            Kind::Stream(reader) => {
-                let stream = tokio_util_stream(reader);
-                Ok(FilePart::from_body(
-                    reqwest::Body::wrap_stream(stream),
-                    None,
-                    name,
-                ))
-            }
-        }
-    }
-}
-
-fn tokio_util_stream(
-    reader: impl AsyncRead + Send + Unpin + 'static,
-) -> impl futures_core::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
-    futures_util::stream::unfold(reader, |mut reader| async move {
-        let mut buffer = vec![0u8; 256 * 1024];
-        match tokio::io::AsyncReadExt::read(&mut reader, &mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok(Bytes::from(buffer)), reader))
-            }
-            Err(e) => Some((Err(e), reader)),
-        }
-    })
 }
 
 /// Checks that `path` is a readable regular file; returns its length.
