@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 use apivideo::models::{VideoCreationPayload, WebhookEventType, WebhooksCreationPayload};
 use apivideo::upload::Source;
 use apivideo::webhooks::{Event, SignatureSecret};
-use apivideo_simulator::{Simulator, WebhookReceiver};
+use apivideo_simulator::WebhookReceiver;
 use futures_util::TryStreamExt;
+
+mod support;
 
 const MIB: usize = 1024 * 1024;
 
@@ -29,28 +31,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut report = Vec::new();
 
     // 1. Where to talk to.
-    let (client, _simulator, local) = match std::env::var("APIVIDEO_API_KEY") {
-        Ok(key) if !key.trim().is_empty() => {
-            println!("APIVIDEO_API_KEY is set: using the api.video sandbox.");
-            let client = apivideo::Client::builder().api_key(key).sandbox().build()?;
-            (client, None, false)
-        }
-        _ => {
-            let simulator = Simulator::builder()
-                .encoding_delay(Duration::from_millis(800))
-                .start()
-                .await?;
-            println!(
-                "No APIVIDEO_API_KEY: started the api.video simulator in-process at {}.",
-                simulator.base_url()
-            );
-            let client = apivideo::Client::builder()
-                .api_key(simulator.api_key())
-                .base_url(simulator.base_url())
-                .build()?;
-            (client, Some(simulator), true)
-        }
-    };
+    let (client, simulator) = support::client().await?;
+    let local = simulator.is_some();
 
     // 2. A receiver for the webhook, registered before the upload so it sees the encoding.
     let receiver = WebhookReceiver::start().await?;

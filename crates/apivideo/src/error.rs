@@ -178,8 +178,13 @@ impl ApiError {
         self.status == StatusCode::TOO_MANY_REQUESTS
     }
 
-    /// How long the server asks to wait (`X-RateLimit-Retry-After`).
+    /// How long the server asks to wait before trying again: `X-RateLimit-Retry-After`
+    /// of a 429. (Other answers carry the header too, as the time until the rate-limit
+    /// window resets; it is in [`rate_limit`](Self::rate_limit).)
     pub fn retry_after(&self) -> Option<Duration> {
+        if !self.is_rate_limited() {
+            return None;
+        }
         self.rate_limit.retry_after.map(Duration::from_secs)
     }
 }
@@ -467,6 +472,22 @@ mod tests {
             redacted.contains("expected i64 at line 1 column 9"),
             "{redacted}"
         );
+    }
+
+    #[test]
+    fn only_a_429_asks_to_wait() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-retry-after", "12".parse().unwrap());
+        let api = |status: u16| ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            problem: Problem::default(),
+            rate_limit: RateLimit::from_headers(&headers),
+            request_id: None,
+            snippet: None,
+        };
+        assert_eq!(api(429).retry_after(), Some(Duration::from_secs(12)));
+        assert_eq!(api(404).retry_after(), None);
+        assert_eq!(api(404).rate_limit.retry_after, Some(12));
     }
 
     #[test]

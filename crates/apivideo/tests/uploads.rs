@@ -634,3 +634,29 @@ async fn dropping_the_upload_stops_it() {
 }
 
 use std::future::IntoFuture;
+
+#[tokio::test]
+async fn an_open_file_uploads_whole_whatever_its_cursor() {
+    use tokio::io::AsyncReadExt;
+    let server = UploadServer::start().await;
+    let video_id = server.create_video();
+    let data = bytes(11 * MIB);
+    let temp = TempFile::new("open.mp4", &data);
+    let mut file = tokio::fs::File::open(temp.path()).await.expect("open");
+    let mut first = [0u8; 100];
+    file.read_exact(&mut first).await.expect("read a little");
+
+    client(&server)
+        .videos()
+        .upload(&video_id, file)
+        .chunk_size(5 * MIB)
+        .concurrency(3)
+        .await
+        .expect("upload");
+
+    assert_eq!(server.upload_requests().len(), 3);
+    assert!(
+        server.assembled(&video_id) == data,
+        "read from the start, in positions, not the cursor"
+    );
+}

@@ -1,0 +1,52 @@
+//! Lists videos: one page with filters and sorting, then what the page says about the
+//! rest.
+//!
+//! ```text
+//! cargo run -p apivideo --example list
+//! ```
+
+use apivideo::SortOrder;
+use apivideo::models::VideoCreationPayload;
+use apivideo::types::ListVideosSortBy;
+
+mod support;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (client, simulator) = support::client().await?;
+    if simulator.is_some() {
+        for title in ["Keynote", "Workshop: Rust", "Interview", "Keynote (replay)"] {
+            let payload = VideoCreationPayload::new(title).tags(["event"]).metadata([
+                apivideo::models::Metadata::new()
+                    .key("Author")
+                    .value("John Doe"),
+            ]);
+            client.videos().create(payload).await?;
+        }
+    }
+
+    let page = client
+        .videos()
+        .list()
+        .title("Keynote")
+        .tag("event")
+        .sort_by(ListVideosSortBy::CreatedAt)
+        .sort_order(SortOrder::Desc)
+        .page_size(10)
+        .await?;
+    println!(
+        "page {} of {:?}, {} of {:?} matching videos:",
+        page.current_page(),
+        page.pages_total(),
+        page.items.len(),
+        page.items_total()
+    );
+    for video in &page.items {
+        println!(
+            "  {}  {}",
+            video.video_id,
+            video.title.as_deref().unwrap_or("(untitled)")
+        );
+    }
+    Ok(())
+}
