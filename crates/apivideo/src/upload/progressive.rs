@@ -109,18 +109,33 @@ impl ProgressiveUpload {
 
     /// Sends the next part (5 MiB to 128 MiB), sent as `part <n>/*`.
     pub async fn upload_part(&mut self, part: impl Into<Source>) -> Result<Video> {
-        let body = self.part_body(part.into(), false).await?;
+        self.send_part(part.into(), false).await
+    }
+
+    /// Sends the last part (up to 128 MiB), completing the upload: `part <n>/<n>`.
+    pub async fn upload_last_part(mut self, part: impl Into<Source>) -> Result<Video> {
+        self.send_part(part.into(), true).await
+    }
+
+    async fn send_part(&mut self, part: Source, last: bool) -> Result<Video> {
+        match &self.target {
+            Target::Video(id) if id.trim().is_empty() => {
+                return Err(Error::invalid("video_id", "must not be empty"));
+            }
+            Target::Token { token, .. } if token.trim().is_empty() => {
+                return Err(Error::invalid("token", "must not be empty"));
+            }
+            _ => {}
+        }
+        let body = self.part_body(part, last).await?;
         let number = self.parts_sent + 1;
-        let video = self
-            .send(
-                body,
-                ContentRange::Part {
-                    number,
-                    total: None,
-                },
-            )
-            .await?;
+        let range = ContentRange::Part {
+            number,
+            total: last.then_some(number),
+        };
+        let video = self.send(body, range).await?;
         self.parts_sent = number;
+        // A token upload's first part created the video; the next parts must name it.
         if let Target::Token {
             video_id: id @ None,
             ..
@@ -128,23 +143,6 @@ impl ProgressiveUpload {
         {
             *id = Some(video.video_id.clone());
         }
-        Ok(video)
-    }
-
-    /// Sends the last part (up to 128 MiB), completing the upload: `part <n>/<n>`.
-    pub async fn upload_last_part(mut self, part: impl Into<Source>) -> Result<Video> {
-        let body = self.part_body(part.into(), true).await?;
-        let number = self.parts_sent + 1;
-        let video = self
-            .send(
-                body,
-                ContentRange::Part {
-                    number,
-                    total: Some(number),
-                },
-            )
-            .await?;
-        self.parts_sent = number;
         Ok(video)
     }
 
