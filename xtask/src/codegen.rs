@@ -63,6 +63,9 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
     ))
 }
 
+/// Lines of the generated file's header (command and spec hash).
+const HEADER_LINES: usize = 2;
+
 /// `None` when `current` equals `expected`, else a short human summary of the difference.
 pub fn staleness(current: &str, expected: &str) -> Option<String> {
     if current == expected {
@@ -70,30 +73,52 @@ pub fn staleness(current: &str, expected: &str) -> Option<String> {
     }
     let old: Vec<&str> = current.lines().collect();
     let new: Vec<&str> = expected.lines().collect();
-    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..]
+    let mut summary = format!("{OUTPUT} is stale.\n");
+    let (old_head, new_head) = (
+        &old[..old.len().min(HEADER_LINES)],
+        &new[..new.len().min(HEADER_LINES)],
+    );
+    if old_head != new_head {
+        summary.push_str(&format!(
+            "  header: {}\n      now: {}\n",
+            truncate(old_head.first().copied().unwrap_or("(none)")),
+            truncate(new_head.first().copied().unwrap_or("(none)"))
+        ));
+    }
+    // The code below the header: the region between the common start and common end.
+    let (old_body, new_body) = (&old[old_head.len()..], &new[new_head.len()..]);
+    let prefix = old_body
         .iter()
-        .rev()
-        .zip(new[prefix..].iter().rev())
+        .zip(new_body)
         .take_while(|(a, b)| a == b)
         .count();
-    let removed = &old[prefix..old.len() - suffix];
-    let added = &new[prefix..new.len() - suffix];
-    let mut summary = format!(
-        "{OUTPUT} is stale: lines {}..{} of the checked-in file ({} lines) differ from a fresh \
-         generation ({} lines).\n",
-        prefix + 1,
-        prefix + removed.len().max(1),
-        removed.len(),
-        added.len()
+    let suffix = old_body[prefix..]
+        .iter()
+        .rev()
+        .zip(new_body[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let removed = &old_body[prefix..old_body.len() - suffix];
+    let added = &new_body[prefix..new_body.len() - suffix];
+    if removed.is_empty() && added.is_empty() {
+        summary.push_str("  the code itself is unchanged; only the header differs.\n");
+    } else {
+        let first = HEADER_LINES + prefix + 1;
+        summary.push_str(&format!(
+            "  code differs from line {first}: {} line(s) there would become {} line(s)\n",
+            removed.len(),
+            added.len()
+        ));
+        for line in removed.iter().take(3) {
+            summary.push_str(&format!("  - {}\n", truncate(line)));
+        }
+        for line in added.iter().take(3) {
+            summary.push_str(&format!("  + {}\n", truncate(line)));
+        }
+    }
+    summary.push_str(
+        "Run `cargo xtask codegen` (with the same --spec, if any) and commit the result.",
     );
-    for line in removed.iter().take(3) {
-        summary.push_str(&format!("  - {}\n", truncate(line)));
-    }
-    for line in added.iter().take(3) {
-        summary.push_str(&format!("  + {}\n", truncate(line)));
-    }
-    summary.push_str("Run `cargo xtask codegen` and commit the result.");
     Some(summary)
 }
 
@@ -122,14 +147,27 @@ mod tests {
     }
 
     #[test]
-    fn staleness_names_the_first_difference_and_the_command() {
-        let summary = staleness("a\nb\nc\n", "a\nB\nc\n").expect("differs");
-        assert!(summary.contains("lines 2..2"), "{summary}");
+    fn staleness_names_the_header_change_the_first_difference_and_the_command() {
+        let current = "// hash 1\n// do not edit\na\nb\nc\n";
+        let expected = "// hash 2\n// do not edit\na\nB\nc\n";
+        let summary = staleness(current, expected).expect("differs");
+        assert!(summary.contains("header: // hash 1"), "{summary}");
+        assert!(summary.contains("now: // hash 2"), "{summary}");
+        assert!(
+            summary.contains("from line 4: 1 line(s) there would become 1 line(s)"),
+            "{summary}"
+        );
         assert!(
             summary.contains("- b") && summary.contains("+ B"),
             "{summary}"
         );
         assert!(summary.contains("cargo xtask codegen"), "{summary}");
+        let header_only =
+            staleness("// hash 1\n// x\na\n", "// hash 2\n// x\na\n").expect("differs");
+        assert!(
+            header_only.contains("only the header differs"),
+            "{header_only}"
+        );
         assert!(staleness("same", "same").is_none());
     }
 
