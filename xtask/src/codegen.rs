@@ -171,6 +171,85 @@ mod tests {
         assert!(staleness("same", "same").is_none());
     }
 
+    /// `--spec` takes another copy of the spec: the whole pipeline runs on a small one that
+    /// needs every transformation, and its output parses.
+    #[test]
+    fn another_spec_generates_a_client() {
+        let spec = r#"
+openapi: 3.0.0
+info: { title: tiny, version: '1' }
+paths:
+  /things/{id}:
+    get:
+      operationId: GET-thing
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - name: labels
+          in: query
+          style: deepObject
+          schema: { type: object, additionalProperties: { type: string } }
+      responses:
+        '200':
+          description: ok
+          content: { application/json: { schema: { $ref: '#/components/schemas/thing' } } }
+        '404':
+          description: missing
+          content: { application/json: { schema: { $ref: '#/components/schemas/problem' } } }
+        '429':
+          description: slow down
+          content: { application/json: { schema: { $ref: '#/components/schemas/other-problem' } } }
+  /things/{id}/file:
+    post:
+      operationId: POST-thing-file
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: { $ref: '#/components/schemas/thing-file' }
+      responses:
+        '201': { description: ok }
+components:
+  schemas:
+    thing:
+      type: object
+      required: [id]
+      properties:
+        id: { type: string }
+        kind: { type: string, nullable: true, enum: [a, 'no'] }
+        count: { type: integer }
+    problem: { type: object, properties: { title: { type: string } } }
+    other-problem: { type: object, properties: { status: { type: integer } } }
+    thing-file:
+      type: object
+      required: [file]
+      properties: { file: { type: string, format: binary } }
+"#;
+        let dir = std::env::temp_dir().join(format!("xtask-tiny-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("tiny.yaml");
+        std::fs::write(&path, spec).expect("write spec");
+        let (text, report) = generate(&path, "tiny.yaml").expect("generates");
+        let _ = std::fs::remove_dir_all(&dir);
+        syn::parse_file(&text).expect("the output is Rust");
+        for expected in [
+            "pub struct Thing",
+            "pub enum ThingKind",
+            "No,",
+            "pub struct LabelsQuery",
+            "pub struct ThingFile",
+            "pub fn into_form",
+            "pub const GET_THING: Operation",
+            "pub const POST_THING_FILE: Operation",
+            "pub fn get_thing(&self)",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}`");
+        }
+        assert!(!text.contains("pub fn post_thing_file(&self)"), "multipart is written by hand");
+        let applied: Vec<usize> = report.applied.iter().map(|a| a.changes.len()).collect();
+        assert_eq!(applied, [1, 1, 1], "each transformation changed one thing");
+    }
+
     #[test]
     fn generation_is_deterministic() {
         let root = workspace_root();

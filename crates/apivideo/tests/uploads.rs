@@ -554,8 +554,9 @@ async fn bad_input_is_refused_before_any_request() {
     );
 }
 
-/// A path that exists and cannot be opened, even by root (who ignores file modes): a
-/// write-only sysfs attribute.
+/// A path that exists and cannot be opened. A file with mode 000 does it for anyone but
+/// root, who ignores file modes; for root, a write-only sysfs attribute (the kernel refuses
+/// to open those for reading whoever asks).
 fn unreadable_file() -> PathBuf {
     let candidate = TempFile::new("unreadable.mp4", b"data");
     let path = candidate.path().to_path_buf();
@@ -568,12 +569,33 @@ fn unreadable_file() -> PathBuf {
     if std::fs::File::open(&path).is_err() {
         return path;
     }
-    let sysfs = PathBuf::from("/sys/bus/pci/rescan");
-    assert!(
-        sysfs.exists() && std::fs::File::open(&sysfs).is_err(),
-        "no unreadable file can be made on this machine (running as root without sysfs)"
-    );
-    sysfs
+    write_only_sysfs_file(Path::new("/sys/bus"), 3)
+        .expect("no unreadable file can be made here: running as root and no write-only sysfs file")
+}
+
+fn write_only_sysfs_file(dir: &Path, depth: u32) -> Option<PathBuf> {
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        #[cfg(unix)]
+        if metadata.is_file()
+            && metadata.permissions().mode() & 0o444 == 0
+            && std::fs::File::open(&path).is_err()
+        {
+            return Some(path);
+        }
+        if metadata.is_dir()
+            && depth > 0
+            && let Some(found) = write_only_sysfs_file(&path, depth - 1)
+        {
+            return Some(found);
+        }
+    }
+    None
 }
 
 #[tokio::test]
