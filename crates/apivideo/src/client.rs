@@ -137,11 +137,6 @@ impl Client {
             Err(error) => Err(Error::from_low_level(error, &log.snapshot()).await),
         }
     }
-
-    #[allow(dead_code)]
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        apivideo_api::ClientInfo::client(&self.inner.api)
-    }
 }
 
 enum Scheme {
