@@ -245,7 +245,10 @@ components:
         ] {
             assert!(text.contains(expected), "missing `{expected}`");
         }
-        assert!(!text.contains("pub fn post_thing_file(&self)"), "multipart is written by hand");
+        assert!(
+            !text.contains("pub fn post_thing_file(&self)"),
+            "multipart is written by hand"
+        );
         let applied: Vec<usize> = report.applied.iter().map(|a| a.changes.len()).collect();
         assert_eq!(applied, [1, 1, 1], "each transformation changed one thing");
     }
