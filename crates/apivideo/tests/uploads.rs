@@ -682,3 +682,39 @@ async fn an_open_file_uploads_whole_whatever_its_cursor() {
         "read from the start, in positions, not the cursor"
     );
 }
+
+#[tokio::test]
+async fn a_failed_token_upload_keeps_the_token_out_of_its_error() {
+    let server = UploadServer::start().await;
+    // A 400 on the second chunk stops the upload after the first created the video.
+    server.fault(Fault::Status {
+        nth: 2,
+        status: 400,
+        retry_after: None,
+    });
+    let token = "to1SECRETtokenVALUE0000";
+    let client = Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+
+    let error = client
+        .videos()
+        .upload_with_token(token, bytes(11 * MIB))
+        .chunk_size(5 * MIB)
+        .await
+        .expect_err("stops at chunk 2");
+
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains("SECRET"), "the upload token leaked: {text}");
+    }
+    let Error::Upload(upload) = error else {
+        panic!("not an upload error")
+    };
+    let resume = upload.resume.expect("resumable");
+    assert!(
+        resume.video_id().is_some(),
+        "the first chunk's video is kept for the resume"
+    );
+    assert_eq!(resume.confirmed_chunks().collect::<Vec<_>>(), [0]);
+}
