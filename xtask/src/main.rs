@@ -3,6 +3,7 @@
 
 mod client;
 mod codegen;
+mod facts;
 mod models;
 mod naming;
 mod operations;
@@ -16,10 +17,14 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec PATH]
+       cargo xtask spec-diff OTHER [--spec PATH]
 
   codegen           regenerate crates/apivideo-api/src/generated.rs from openapi/apivideo.yaml
     --check         regenerate in memory and fail if the checked-in file differs
-    --spec PATH     read another copy of the spec (for example a newer one from api.video)";
+    --spec PATH     read another copy of the spec (for example a newer one from api.video)
+  spec-diff OTHER   list the differences in facts (paths, parameters, bodies, responses,
+                    schemas, enums, security, servers, webhooks) between our spec and OTHER,
+                    ignoring prose, examples and generator hints; fails if there are any";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,12 +44,38 @@ fn run(args: &[String]) -> Result<ExitCode> {
     };
     match command.as_str() {
         "codegen" => codegen_command(rest),
+        "spec-diff" => spec_diff_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}").into()),
     }
+}
+
+fn spec_diff_command(args: &[String]) -> Result<ExitCode> {
+    let root = codegen::workspace_root();
+    let mut ours = root.join(codegen::SPEC);
+    let mut other: Option<PathBuf> = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--spec" => ours = iter.next().ok_or("--spec needs a path")?.into(),
+            path if other.is_none() && !path.starts_with("--") => other = Some(path.into()),
+            unknown => return Err(format!("unexpected argument `{unknown}`\n{USAGE}").into()),
+        }
+    }
+    let other = other.ok_or_else(|| format!("spec-diff needs the other spec\n{USAGE}"))?;
+    let differences = facts::differences(&spec::load(&ours)?.doc, &spec::load(&other)?.doc);
+    for difference in &differences {
+        println!("{difference}");
+    }
+    println!("{} difference(s) in facts", differences.len());
+    Ok(if differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn codegen_command(args: &[String]) -> Result<ExitCode> {
