@@ -19,8 +19,16 @@ const SECTIONS: &[&str] = &["servers", "paths", "components", "x-webhooks"];
 pub fn differences(ours: &Value, theirs: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for section in SECTIONS {
-        let a = normalize(ours, ours.get(*section).unwrap_or(&Value::Null), Some(section));
-        let b = normalize(theirs, theirs.get(*section).unwrap_or(&Value::Null), Some(section));
+        let a = normalize(
+            ours,
+            ours.get(*section).unwrap_or(&Value::Null),
+            Some(section),
+        );
+        let b = normalize(
+            theirs,
+            theirs.get(*section).unwrap_or(&Value::Null),
+            Some(section),
+        );
         compare(&a, &b, &format!("/{section}"), &mut out);
     }
     out.sort();
