@@ -62,16 +62,30 @@ async fn new_video(client: &Client, title: &str) -> String {
 
 #[tokio::test]
 async fn bearer_tokens_expire_and_refresh_in_the_middle_of_an_upload() {
-    // Tokens live 2 s; each chunk takes at least 700 ms: the upload outlives several tokens.
+    // Tokens live 4 s and are renewed half way; each chunk takes at least 700 ms: the
+    // upload outlives several tokens, with 2 s of margin before any of them expires.
     let sim = Simulator::builder()
-        .token_ttl(Duration::from_secs(2))
+        .token_ttl(Duration::from_secs(4))
         .start()
         .await
         .expect("simulator");
     sim.faults().latency(SOURCE, Duration::from_millis(700));
-    let client = client(&sim);
+    let tokens = apivideo::api::Client::new(sim.base_url(), apivideo::api::Context::anonymous());
+    let bearer = apivideo::auth::BearerToken::builder(
+        apivideo::auth::ApiKey::new(sim.api_key()).expect("key"),
+        apivideo::api::ApiTokenEndpoint::new(tokens),
+    )
+    // The simulator's tokens are meant to be this short: renewals are what is tested.
+    .min_lifetime(Duration::from_secs(1))
+    .build();
+    let client = Client::builder()
+        .credentials(bearer)
+        .base_url(sim.base_url())
+        .build()
+        .expect("client");
     let video_id = new_video(&client, "long upload").await;
-    let data = sample(26 * MIB, 1);
+    // 8 chunks: at least 5.6 s, so tokens are fetched at about 0 s, 2 s and 4 s.
+    let data = sample(36 * MIB + 1, 1);
     let file = TempFile::new("bearer.mp4", &data);
 
     client

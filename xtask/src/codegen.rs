@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quote::quote;
 
-use crate::{Result, client, models, operations, spec, transform};
+use crate::{Result, client, models, operations, patch, spec, transform};
 
 /// The default spec and output, relative to the workspace root.
 pub const SPEC: &str = "openapi/apivideo.yaml";
@@ -21,6 +21,7 @@ pub fn workspace_root() -> PathBuf {
 /// What a run did, for the report printed after writing.
 pub struct Report {
     pub applied: Vec<transform::Applied>,
+    pub patches: Vec<patch::Applied>,
     pub warnings: Vec<String>,
     pub lines: usize,
 }
@@ -33,6 +34,7 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
     let applied = transform::apply_all(&mut transformed)?;
     let (models, warnings) = models::generate(&transformed, &spec.doc)?;
     let client = client::generate(&transformed, &models.replacements)?;
+    let (client, patches) = patch::apply_all(client)?;
     let operations = operations::generate(&spec.doc)?;
     let model_tokens = models.tokens;
     let tokens = quote! {
@@ -57,6 +59,7 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
         text,
         Report {
             applied,
+            patches,
             warnings,
             lines,
         },
@@ -238,7 +241,8 @@ components:
             "No,",
             "pub struct LabelsQuery",
             "pub struct ThingFile",
-            "pub fn into_form",
+            "pub fn to_form(&self)",
+            "async fn send_raw(",
             "pub const GET_THING: Operation",
             "pub const POST_THING_FILE: Operation",
             "pub fn get_thing(&self)",
@@ -251,6 +255,13 @@ components:
         );
         let applied: Vec<usize> = report.applied.iter().map(|a| a.changes.len()).collect();
         assert_eq!(applied, [1, 1, 1], "each transformation changed one thing");
+        let patched: Vec<(&str, usize)> =
+            report.patches.iter().map(|p| (p.name, p.count)).collect();
+        assert_eq!(
+            patched,
+            [("typed_send", 1), ("client_new_without_total_timeout", 1)],
+            "the one generated operation gets a typed send"
+        );
     }
 
     #[test]

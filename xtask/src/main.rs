@@ -7,6 +7,7 @@ mod facts;
 mod models;
 mod naming;
 mod operations;
+mod patch;
 mod spec;
 mod transform;
 
@@ -142,6 +143,9 @@ fn codegen_command(args: &[String]) -> Result<ExitCode> {
         for change in &applied.changes {
             println!("    {change}");
         }
+    }
+    for patch in &report.patches {
+        println!("  patch {} ({} change(s))", patch.name, patch.count);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -79,8 +79,14 @@ struct Field {
     ty: Ty,
     required: bool,
     nullable: bool,
+    /// `x-secret: true`: the value is a credential; `Debug` shows a marker instead.
+    secret: bool,
     doc: String,
 }
+
+/// The extension that marks a property as a credential (API key, token, stream key,
+/// signature secret): its value never appears in `Debug` output.
+pub const SECRET_EXTENSION: &str = "x-secret";
 
 struct Struct {
     name: String,
@@ -312,6 +318,7 @@ impl Generator<'_> {
                     ty,
                     required: required.contains(json.as_str()),
                     nullable: is_nullable(prop),
+                    secret: prop.get(SECRET_EXTENSION).and_then(Value::as_bool) == Some(true),
                     doc,
                 });
             }
@@ -662,7 +669,8 @@ impl Generator<'_> {
         let strategies = self.emit_strategies();
         Ok(quote! {
             #[allow(unused_imports)]
-            use crate::wire::{self, Nullable};
+            use crate::wire;
+            pub use crate::wire::{DateTime, Nullable};
             #[allow(unused_imports)]
             use serde::{Deserialize, Serialize};
 
@@ -805,9 +813,10 @@ impl Generator<'_> {
             .then(|| quote!(Default,));
         let setters = s.fields.iter().map(|f| self.setter(s.role, f));
         let constructor = self.constructor(s, true);
+        let (derive_debug, debug_impl) = debug_for(s);
         quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, #default Serialize, Deserialize)]
+            #[derive(Clone, #derive_debug PartialEq, #default Serialize, Deserialize)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
@@ -827,13 +836,14 @@ impl Generator<'_> {
                     self
                 }
             }
+            #debug_impl
         }
     }
 
     fn emit_multipart(&self, s: &Struct) -> TokenStream {
         let name = ident(&s.name);
         let doc = doc_attr(&format!(
-            "{}\n\nSent as `multipart/form-data`; see [`into_form`](Self::into_form).",
+            "{}\n\nSent as `multipart/form-data`; see [`to_form`](Self::to_form).",
             s.doc
         ));
         let fields = s.fields.iter().map(|f| {
@@ -846,15 +856,15 @@ impl Generator<'_> {
             let fname = ident(&f.rust);
             let json = &f.json;
             let add = |v: TokenStream| match f.ty {
-                Ty::Binary => quote!(form = form.part(#json, #v.into_part());),
-                Ty::String => quote!(form = form.text(#json, #v);),
+                Ty::Binary => quote!(form = form.part(#json, #v.to_part()?);),
+                Ty::String => quote!(form = form.text(#json, #v.clone());),
                 _ => quote!(form = form.text(#json, #v.to_string());),
             };
             if repr(s.role, f) == Repr::Plain {
                 add(quote!(self.#fname))
             } else {
                 let body = add(quote!(value));
-                quote!(if let Some(value) = self.#fname { #body })
+                quote!(if let Some(value) = &self.#fname { #body })
             }
         });
         let setters = s.fields.iter().map(|f| self.setter(s.role, f));
@@ -870,11 +880,12 @@ impl Generator<'_> {
             impl #name {
                 #constructor
                 #(#setters)*
-                /// The multipart form the API expects, fields named as in the spec.
-                pub fn into_form(self) -> reqwest::multipart::Form {
+                /// The multipart form the API expects, fields named as in the spec, for
+                /// one attempt; `None` when the file was a stream already sent.
+                pub fn to_form(&self) -> Option<reqwest::multipart::Form> {
                     let mut form = reqwest::multipart::Form::new();
                     #(#parts)*
-                    form
+                    Some(form)
                 }
             }
         }
@@ -1300,4 +1311,34 @@ impl Generator<'_> {
             pub(crate) use for_each_json_model;
         }
     }
+}
+
+/// `Debug` for a struct: derived, unless a field is a secret; then written out with the
+/// secret's value replaced by a marker (the value is still serialized: users need it).
+fn debug_for(s: &Struct) -> (TokenStream, TokenStream) {
+    if !s.fields.iter().any(|f| f.secret) {
+        return (quote!(Debug,), TokenStream::new());
+    }
+    let name = ident(&s.name);
+    let label = &s.name;
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let label = &f.rust;
+        if f.secret {
+            quote!(.field(#label, &crate::wire::Redacted))
+        } else {
+            quote!(.field(#label, &self.#fname))
+        }
+    });
+    let debug = quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#fields)*
+                    .field("extra", &self.extra)
+                    .finish()
+            }
+        }
+    };
+    (TokenStream::new(), debug)
 }

@@ -17,16 +17,22 @@
 #[rustfmt::skip]
 mod generated;
 
+mod error;
 pub mod multipart;
 pub mod operation;
-pub mod retry;
 mod runtime;
-pub mod wire;
+mod token_endpoint;
+mod transfer;
+mod wire;
 
+pub use error::{ApiError, Error, MAX_ANSWER_BYTES, RateLimit, Result, Stage, request_id, snippet};
 pub use generated::{Client, builder, models, operations, prelude, types};
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-pub use retry::RetryPolicy;
-pub use runtime::{CallLog, CallRecord, Context, CredentialsFailure};
+pub use progenitor_client::{ClientInfo, ResponseValue};
+pub use runtime::{Context, DEFAULT_READ_TIMEOUT, http_client_builder};
+pub use token_endpoint::ApiTokenEndpoint;
+
+/// Retry settings, shared by every request path (API calls, uploads, token requests).
+pub use apivideo_auth::retry::RetryPolicy;
 
 /// The crate that provides credentials, re-exported so versions always match.
 pub use apivideo_auth as auth;

@@ -34,9 +34,12 @@ pub enum Security {
     Schemes(&'static [&'static str]),
 }
 
-/// POSTs that replace a resource (or one byte range of a source) rather than create
-/// one: sending them twice leaves the same state, so a failed attempt may be retried.
-const REPLACING_POSTS: &[&str] = &[
+/// POSTs that are safe to send twice: they replace a resource (or one byte range of a
+/// source) rather than create one, or (the token calls) create nothing a repeat would
+/// duplicate. A failed attempt of these may be retried even if it reached the server.
+const REPEATABLE_POSTS: &[&str] = &[
+    "POST_auth-api-key",
+    "POST_auth-refresh",
     "POST_videos-videoId-source",
     "POST_videos-videoId-thumbnail",
     "POST_videos-videoId-captions-language",
@@ -67,7 +70,14 @@ impl Operation {
     /// Whether sending the request twice has the same effect as sending it once, so a
     /// request that may have reached the server can be retried.
     pub fn is_idempotent(&self) -> bool {
-        self.method != reqwest::Method::POST || REPLACING_POSTS.contains(&self.id)
+        self.method != reqwest::Method::POST || REPEATABLE_POSTS.contains(&self.id)
+    }
+
+    /// [`is_idempotent`](Self::is_idempotent) for one request whose body may name an
+    /// existing video: `POST /upload` creates a video unless its body names one, in
+    /// which case it only adds a byte range (or part) to it and may be repeated.
+    pub fn is_idempotent_when(&self, names_existing_video: bool) -> bool {
+        self.is_idempotent() || (self.id == "POST_upload" && names_existing_video)
     }
 }
 
@@ -125,7 +135,16 @@ mod tests {
         );
         assert!(!Operation::find("POST-video").is_some_and(Operation::is_idempotent));
         assert!(!Operation::find("POST-webhooks").is_some_and(Operation::is_idempotent));
-        for id in REPLACING_POSTS {
+        assert!(Operation::find("POST_auth-refresh").is_some_and(Operation::is_idempotent));
+        let upload = Operation::find("POST_upload").expect("in the table");
+        assert!(
+            !upload.is_idempotent_when(false),
+            "the first chunk creates a video"
+        );
+        assert!(upload.is_idempotent_when(true), "later chunks name it");
+        let create = Operation::find("POST-video").expect("in the table");
+        assert!(!create.is_idempotent_when(true));
+        for id in REPEATABLE_POSTS {
             assert!(Operation::find(id).is_some(), "{id} is in the spec");
         }
     }

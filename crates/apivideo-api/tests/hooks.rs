@@ -1,14 +1,16 @@
-//! What the hooks do to every request: credentials, retries, re-authentication and the
-//! call log. Counts are measured on the wiremock server, never inferred from timing.
+//! What the request path does to every request: credentials, retries, re-authentication,
+//! redirects. Counts are measured on the wiremock server (or, where no server answers, by
+//! a credentials strategy asked once per attempt), never inferred from timing.
 
 mod support;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use apivideo_api::auth::{ApiKey, Authorization, BearerToken, auth_fn};
 use apivideo_api::multipart::FilePart;
-use apivideo_api::{CallLog, Context, CredentialsFailure, Error, RetryPolicy, models};
+use apivideo_api::{Context, Error, RetryPolicy, models};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -53,9 +55,18 @@ fn upload(bytes: &'static [u8]) -> models::VideoUploadPayload {
 
 fn status_of<T: std::fmt::Debug>(result: Result<T, Error>) -> u16 {
     match result {
-        Err(Error::UnexpectedResponse(response)) => response.status().as_u16(),
-        other => panic!("expected an error response, got {other:?}"),
+        Err(Error::Api(api)) => api.status.as_u16(),
+        other => panic!("expected an error answer, got {other:?}"),
     }
+}
+
+/// A Basic strategy that counts how often it is asked: once per attempt.
+fn counting_context(asked: &Arc<AtomicUsize>) -> Context {
+    let asked = asked.clone();
+    Context::new(auth_fn(move |_| {
+        asked.fetch_add(1, Ordering::SeqCst);
+        async { Ok(Some(Authorization::basic(&ApiKey::new(support::KEY)?))) }
+    }))
 }
 
 /// A base URL on which nothing listens.
@@ -161,27 +172,17 @@ async fn an_anonymous_client_fails_before_sending_but_can_upload_with_a_token() 
         .respond_with(video_answer(201))
         .mount(&server)
         .await;
-    let log = Arc::new(CallLog::default());
-    let client = client_with(&server.uri(), Context::anonymous()).with_call_log(log.clone());
+    let client = client_with(&server.uri(), Context::anonymous());
 
     match client.get_video().video_id(VIDEO_ID).send().await {
-        Err(Error::Custom(message)) => assert!(
-            message.contains("needs an API key"),
-            "unexpected message {message:?}"
-        ),
-        other => panic!("expected Error::Custom, got {other:?}"),
+        Err(Error::Credentials(apivideo_api::auth::Error::MissingApiKey)) => {}
+        other => panic!("expected a missing key, got {other:?}"),
     }
     assert_eq!(
         server.received_requests().await.expect("recording").len(),
         0,
         "nothing is sent without credentials"
     );
-    let record = log.snapshot();
-    assert!(
-        matches!(record.credentials, Some(CredentialsFailure::Missing)),
-        "{record:?}"
-    );
-    assert_eq!(record.attempts, 0);
 
     let payload = models::TokenUploadPayload::new(FilePart::from_bytes(&b"data"[..], "a.mp4"));
     client
@@ -211,18 +212,60 @@ async fn credentials_do_not_follow_a_redirect_to_another_origin() {
         .mount(&server)
         .await;
 
-    client(&server.uri())
+    let result = client(&server.uri())
         .get_video()
         .video_id(VIDEO_ID)
         .send()
-        .await
-        .expect("redirected GET");
+        .await;
+    match result {
+        Err(Error::Redirect { status, location }) => {
+            assert_eq!(status.as_u16(), 307);
+            assert_eq!(
+                location,
+                Some(format!("{}{}", elsewhere.uri(), video_route()))
+            );
+        }
+        other => panic!("expected a refused redirect, got {other:?}"),
+    }
 
     let first = requests_to(&server, &video_route()).await;
+    assert_eq!(first.len(), 1, "a redirect is not retried");
     assert_eq!(header(&first[0], "authorization"), Some(BASIC_HEADER));
+    let followed = elsewhere.received_requests().await.expect("recording");
+    assert!(followed.is_empty(), "nothing reaches the other origin");
+}
+
+#[tokio::test]
+async fn a_redirect_followed_by_the_callers_own_client_is_refused() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(video_route()))
+        .respond_with(video_answer(200))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(video_route()))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}{}", elsewhere.uri(), video_route())),
+        )
+        .mount(&server)
+        .await;
+    // A client that follows redirects: the answer from elsewhere is not taken for ours.
+    let client = apivideo_api::Client::new_with_client(
+        &server.uri(),
+        reqwest::Client::new(),
+        support::basic_context(),
+    );
+    let result = client.get_video().video_id(VIDEO_ID).send().await;
+    assert!(matches!(result, Err(Error::Redirect { .. })), "{result:?}");
     let followed = requests_to(&elsewhere, &video_route()).await;
-    assert_eq!(followed.len(), 1);
-    assert_eq!(header(&followed[0], "authorization"), None);
+    assert_eq!(
+        header(&followed[0], "authorization"),
+        None,
+        "reqwest drops it"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,8 +286,7 @@ async fn a_rate_limited_request_waits_as_told_and_is_sent_again() {
         .respond_with(video_answer(200))
         .mount(&server)
         .await;
-    let log = Arc::new(CallLog::default());
-    let client = client(&server.uri()).with_call_log(log.clone());
+    let client = client(&server.uri());
 
     let started = Instant::now();
     let video = client
@@ -258,9 +300,6 @@ async fn a_rate_limited_request_waits_as_told_and_is_sent_again() {
     assert!(started.elapsed() >= Duration::from_millis(900));
     assert_eq!(video.video_id, VIDEO_ID);
     assert_eq!(requests_to(&server, &video_route()).await.len(), 2);
-    let record = log.snapshot();
-    assert_eq!(record.attempts, 2);
-    assert_eq!(record.status.map(|s| s.as_u16()), Some(200));
 }
 
 #[tokio::test]
@@ -315,22 +354,37 @@ async fn server_errors_on_a_get_are_retried_up_to_the_policy() {
         .respond_with(ResponseTemplate::new(500).insert_header("x-request-id", "req-1"))
         .mount(&server)
         .await;
-    let log = Arc::new(CallLog::default());
-    let client = client(&server.uri()).with_call_log(log.clone());
+    let client = client(&server.uri());
 
     let result = client.get_video().video_id(VIDEO_ID).send().await;
     assert_eq!(status_of(result), 500);
     assert_eq!(requests_to(&server, &video_route()).await.len(), 3);
-    let record = log.snapshot();
-    assert_eq!(record.attempts, 3);
-    assert_eq!(record.status.map(|s| s.as_u16()), Some(500));
-    assert_eq!(
-        record
-            .headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok()),
-        Some("req-1")
-    );
+}
+
+#[tokio::test]
+async fn error_answers_keep_the_request_id_and_problem() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(video_route()))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", "req-1")
+                .set_body_json(
+                    json!({"title": "The requested resource was not found.", "status": 404}),
+                ),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server.uri())
+        .get_video()
+        .video_id(VIDEO_ID)
+        .send()
+        .await
+        .expect_err("404");
+    let api = error.api_error().expect("an API error");
+    assert_eq!(api.request_id.as_deref(), Some("req-1"));
+    assert_eq!(api.title(), Some("The requested resource was not found."));
+    assert_eq!(requests_to(&server, &video_route()).await.len(), 1);
 }
 
 #[tokio::test]
@@ -348,16 +402,13 @@ async fn a_server_error_then_success_on_a_get_succeeds() {
         .respond_with(video_answer(200))
         .mount(&server)
         .await;
-    let log = Arc::new(CallLog::default());
     client(&server.uri())
-        .with_call_log(log.clone())
         .get_video()
         .video_id(VIDEO_ID)
         .send()
         .await
         .expect("second attempt succeeds");
     assert_eq!(requests_to(&server, &video_route()).await.len(), 2);
-    assert_eq!(log.snapshot().attempts, 2);
 }
 
 #[tokio::test]
@@ -368,16 +419,13 @@ async fn a_server_error_on_a_create_is_not_retried() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let log = Arc::new(CallLog::default());
     let result = client(&server.uri())
-        .with_call_log(log.clone())
         .post_video()
         .body(models::VideoCreationPayload::new("Maths video"))
         .send()
         .await;
     assert_eq!(status_of(result), 500);
     assert_eq!(requests_to(&server, "/videos").await.len(), 1);
-    assert_eq!(log.snapshot().attempts, 1);
 }
 
 #[tokio::test]
@@ -404,53 +452,43 @@ async fn refused_connections_are_retried() {
         .max_attempts(4)
         .initial_backoff(Duration::from_millis(10))
         .max_backoff(Duration::from_millis(20));
+    let asked = Arc::new(AtomicUsize::new(0));
     let client = client_with(
         &refusing_base_url(),
-        support::basic_context().with_retry_policy(fast),
+        counting_context(&asked).with_retry_policy(fast),
     );
 
-    let log = Arc::new(CallLog::default());
-    let result = client
-        .with_call_log(log.clone())
-        .get_video()
-        .video_id(VIDEO_ID)
-        .send()
-        .await;
+    let result = client.get_video().video_id(VIDEO_ID).send().await;
     match result {
-        Err(Error::CommunicationError(error)) => assert!(error.is_connect(), "{error}"),
+        Err(Error::Transport(error)) => assert!(error.is_connect(), "{error}"),
         other => panic!("expected a connection error, got {other:?}"),
     }
-    let record = log.snapshot();
-    assert_eq!(record.attempts, 4);
-    assert_eq!(record.status, None);
+    assert_eq!(asked.swap(0, Ordering::SeqCst), 4);
 
     // The request never reached a server, so even a create is sent again.
-    let log = Arc::new(CallLog::default());
     let result = client
-        .with_call_log(log.clone())
         .post_video()
         .body(models::VideoCreationPayload::new("Maths video"))
         .send()
         .await;
-    assert!(matches!(result, Err(Error::CommunicationError(_))));
-    assert_eq!(log.snapshot().attempts, 4);
+    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
+    assert_eq!(asked.load(Ordering::SeqCst), 4);
 }
 
 #[tokio::test]
 async fn refused_connections_are_retried_with_the_default_policy() {
-    let log = Arc::new(CallLog::default());
-    let result = client(&refusing_base_url())
-        .with_call_log(log.clone())
+    let asked = Arc::new(AtomicUsize::new(0));
+    let result = client_with(&refusing_base_url(), counting_context(&asked))
         .get_video()
         .video_id(VIDEO_ID)
         .send()
         .await;
-    assert!(matches!(result, Err(Error::CommunicationError(_))));
-    assert_eq!(log.snapshot().attempts, 3);
+    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
+    assert_eq!(asked.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
-async fn multipart_bodies_are_sent_once() {
+async fn multipart_bodies_in_memory_or_on_disk_are_retried_streams_are_sent_once() {
     let server = MockServer::start().await;
     let route = format!("{}/source", video_route());
     Mock::given(method("POST"))
@@ -460,17 +498,18 @@ async fn multipart_bodies_are_sent_once() {
         .await;
     let client = client(&server.uri());
 
-    // From memory: still a streamed multipart body.
-    let log = Arc::new(CallLog::default());
+    // From memory: rebuilt for each attempt (replacing a source is idempotent).
     let result = client
-        .with_call_log(log.clone())
         .post_videos_video_id_source(VIDEO_ID, None, upload(b"0123456789"))
         .await;
     assert_eq!(status_of(result), 500);
-    assert_eq!(requests_to(&server, &route).await.len(), 1);
-    assert_eq!(log.snapshot().attempts, 1);
+    let requests = requests_to(&server, &route).await;
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_eq!(support::multipart_parts(request)[0].data, b"0123456789");
+    }
 
-    // From disk.
+    // From disk: read again for each attempt.
     let file = std::env::temp_dir().join(format!("apivideo-api-hooks-{}.mp4", std::process::id()));
     std::fs::write(&file, b"0123456789").expect("temp file");
     let part = FilePart::from_path(&file).await.expect("readable file");
@@ -480,13 +519,23 @@ async fn multipart_bodies_are_sent_once() {
     std::fs::remove_file(&file).ok();
     assert_eq!(status_of(result), 500);
     let requests = requests_to(&server, &route).await;
-    assert_eq!(requests.len(), 2, "one more request, not three");
-    let parts = support::multipart_parts(&requests[1]);
-    assert_eq!(parts[0].data, b"0123456789");
+    assert_eq!(requests.len(), 6);
+    for request in &requests[3..] {
+        assert_eq!(support::multipart_parts(request)[0].data, b"0123456789");
+    }
+
+    // A stream handed over once cannot be sent again.
+    let stream = FilePart::from_body(reqwest::Body::from(&b"0123456789"[..]), Some(10), "a.mp4");
+    assert!(!stream.is_replayable());
+    let result = client
+        .post_videos_video_id_source(VIDEO_ID, None, models::VideoUploadPayload::new(stream))
+        .await;
+    assert_eq!(status_of(result), 500);
+    assert_eq!(requests_to(&server, &route).await.len(), 7);
 }
 
 #[tokio::test]
-async fn a_rate_limited_multipart_upload_is_returned_to_the_caller() {
+async fn a_rate_limited_multipart_upload_waits_and_is_sent_again() {
     let server = MockServer::start().await;
     let route = format!("{}/source", video_route());
     Mock::given(method("POST"))
@@ -498,7 +547,7 @@ async fn a_rate_limited_multipart_upload_is_returned_to_the_caller() {
         .post_videos_video_id_source(VIDEO_ID, Some("bytes 0-3/4"), upload(b"abcd"))
         .await;
     assert_eq!(status_of(result), 429);
-    assert_eq!(requests_to(&server, &route).await.len(), 1);
+    assert_eq!(requests_to(&server, &route).await.len(), 3);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -550,8 +599,7 @@ async fn a_401_is_retried_once_with_a_fresh_token_and_a_second_401_is_returned()
         .respond_with(ResponseTemplate::new(401))
         .mount(&server)
         .await;
-    let log = Arc::new(CallLog::default());
-    let client = client_with(&server.uri(), bearer_context(&server)).with_call_log(log.clone());
+    let client = client_with(&server.uri(), bearer_context(&server));
 
     let result = client.get_video().video_id(VIDEO_ID).send().await;
     assert_eq!(status_of(result), 401);
@@ -570,9 +618,6 @@ async fn a_401_is_retried_once_with_a_fresh_token_and_a_second_401_is_returned()
             json!({"apiKey": support::KEY})
         );
     }
-    let record = log.snapshot();
-    assert_eq!(record.attempts, 2);
-    assert_eq!(record.status.map(|s| s.as_u16()), Some(401));
 }
 
 #[tokio::test]
@@ -641,7 +686,7 @@ async fn a_401_with_a_fixed_key_is_returned_at_once() {
 /// A multipart upload cannot be replayed after a 401, but the refused token must still be
 /// dropped so that the caller's next upload (the retry of a chunk) gets a fresh one.
 #[tokio::test]
-async fn a_401_on_an_upload_invalidates_the_refused_token() {
+async fn a_401_on_an_upload_is_sent_again_with_a_fresh_token() {
     let server = MockServer::start().await;
     mount_token_endpoint(&server).await;
     let route = format!("{}/source", video_route());
@@ -658,18 +703,18 @@ async fn a_401_on_an_upload_invalidates_the_refused_token() {
         .mount(&server)
         .await;
     let client = client_with(&server.uri(), bearer_context(&server));
-    let first = client
-        .post_videos_video_id_source(VIDEO_ID, None, upload(b"abcd"))
-        .await;
-    assert_eq!(status_of(first), 401);
     client
         .post_videos_video_id_source(VIDEO_ID, None, upload(b"abcd"))
         .await
-        .expect("the second upload uses a fresh token");
+        .expect("the body is sent again with a fresh token");
+    let requests = requests_to(&server, &route).await;
     assert_eq!(
-        authorizations(&requests_to(&server, &route).await),
+        authorizations(&requests),
         [Some("Bearer token-one"), Some("Bearer token-two")]
     );
+    for request in &requests {
+        assert_eq!(support::multipart_parts(request)[0].data, b"abcd");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -21,8 +21,14 @@ use crate::provider::{AuthFuture, ProvideAuthorization, RequestContext, SharedAu
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// Default for [`BearerTokenBuilder::jitter`].
 pub const DEFAULT_JITTER: Duration = Duration::from_secs(30);
-/// Timeout of the HTTP client [`BearerToken::new`] builds. Every task that needs a token
-/// waits for the auth call, so it must not hang.
+/// Default for [`BearerTokenBuilder::min_lifetime`]: a token announced to live less
+/// (`expires_in` of 0, or a few seconds) is kept this long, so a server handing out such
+/// tokens cannot make every call fetch a new one. If the API refuses it earlier, the 401
+/// invalidates it and one caller fetches the next.
+pub const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(30);
+/// The deadline of one token request, retries included (see
+/// [`ReqwestTokenEndpoint::with_timeout`](crate::ReqwestTokenEndpoint::with_timeout)).
+/// Every task that needs a token waits for the auth call, so it must not hang.
 #[cfg(feature = "reqwest")]
 pub const DEFAULT_AUTH_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -85,8 +91,8 @@ impl BearerToken {
     #[cfg(feature = "reqwest")]
     pub fn new(api_key: ApiKey, base_url: &str) -> Result<Self, Error> {
         let client = reqwest::Client::builder()
-            .timeout(DEFAULT_AUTH_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .user_agent(concat!("apivideo-auth/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(Error::transport)?;
@@ -103,6 +109,7 @@ impl BearerToken {
             schedule: Schedule {
                 refresh_margin: DEFAULT_REFRESH_MARGIN,
                 jitter: DEFAULT_JITTER,
+                min_lifetime: MIN_TOKEN_LIFETIME,
             },
         }
     }
@@ -299,6 +306,15 @@ impl BearerTokenBuilder {
     /// so that processes started together do not renew together.
     pub fn jitter(mut self, jitter: Duration) -> Self {
         self.schedule.jitter = jitter;
+        self
+    }
+
+    /// The shortest lifetime a token is given (default [`MIN_TOKEN_LIFETIME`]): a token
+    /// announced to live less is kept this long, so short-lived tokens cannot make every
+    /// call fetch one. Lower it only against a server whose tokens are meant to be that
+    /// short (a local simulator testing renewals).
+    pub fn min_lifetime(mut self, floor: Duration) -> Self {
+        self.schedule.min_lifetime = floor;
         self
     }
 

@@ -186,20 +186,28 @@ mod reqwest_endpoint {
 
     use super::{AccessToken, TokenEndpoint, TokenFuture};
     use crate::base_url::{join, parse_base_url};
+    use crate::bearer::DEFAULT_AUTH_TIMEOUT;
     use crate::error::Error;
     use crate::key::ApiKey;
+    use crate::retry::{self, Failure, RetryPolicy, Step};
 
     /// [`TokenEndpoint`] over a [`reqwest::Client`].
     ///
-    /// The client is used as given. If you build your own, consider what
-    /// [`BearerToken::new`](crate::BearerToken::new) sets up: a timeout (every task waiting
-    /// for a token waits for this call) and no redirects (a redirect would carry the API key
-    /// in the body to wherever it points).
+    /// Each call is retried with a [`RetryPolicy`] (default [`RetryPolicy::default`]),
+    /// bounded by a deadline for the whole call ([`DEFAULT_AUTH_TIMEOUT`] by default)
+    /// whatever the client's own timeouts, and reads at most 64 KiB of answer.
+    ///
+    /// The client is used as given. Build it with `redirect(reqwest::redirect::Policy::none())`
+    /// and `referer(false)`, as [`BearerToken::new`](crate::BearerToken::new) does: a
+    /// redirect would carry the API key in the body to wherever it points. A redirect
+    /// answer that reaches this endpoint is refused, never followed.
     #[derive(Debug, Clone)]
     pub struct ReqwestTokenEndpoint {
         client: reqwest::Client,
         authenticate_url: Url,
         refresh_url: Url,
+        retry: RetryPolicy,
+        deadline: Duration,
     }
 
     #[derive(Serialize)]
@@ -214,6 +222,9 @@ mod reqwest_endpoint {
         refresh_token: &'a str,
     }
 
+    /// The most of an auth answer read: a token pair or a problem is well under 2 KiB.
+    const MAX_ANSWER: usize = 64 * 1024;
+
     impl ReqwestTokenEndpoint {
         /// Calls the auth endpoints under `base_url`, e.g. `https://ws.api.video`.
         pub fn new(client: reqwest::Client, base_url: &str) -> Result<Self, Error> {
@@ -222,37 +233,33 @@ mod reqwest_endpoint {
                 client,
                 authenticate_url: join(&base, &["auth", "api-key"])?,
                 refresh_url: join(&base, &["auth", "refresh"])?,
+                retry: RetryPolicy::default(),
+                deadline: DEFAULT_AUTH_TIMEOUT,
             })
         }
 
-        /// Sends one auth call, again (at most three attempts in all) when the endpoint
-        /// is rate limiting or failing, or the connection could not be made: every task
-        /// waiting for a token waits for this, so a transient refusal should not fail them.
+        /// Retries with `policy` instead of the default one.
+        #[must_use]
+        pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+            self.retry = policy;
+            self
+        }
+
+        /// The deadline of one whole call, retries included (default
+        /// [`DEFAULT_AUTH_TIMEOUT`]): every task waiting for a token waits for it.
+        #[must_use]
+        pub fn with_timeout(mut self, deadline: Duration) -> Self {
+            self.deadline = deadline;
+            self
+        }
+
+        /// Sends one auth call with the shared retry loop. Token requests create nothing
+        /// that a repeat would duplicate, so they are repeated after any transient failure.
         async fn post(&self, url: &Url, body: &impl Serialize) -> Result<AccessToken, Error> {
-            const ATTEMPTS: u32 = 3;
-            const LONGEST_WAIT: Duration = Duration::from_secs(30);
-            let mut attempt = 1;
-            loop {
-                let (result, connect_failed) = self.post_once(url, body).await;
-                let wait = match &result {
-                    Err(Error::Unavailable { retry_after, .. }) => {
-                        Some(retry_after.unwrap_or_else(|| backoff(attempt)))
-                    }
-                    Err(Error::Transport(_)) if connect_failed => Some(backoff(attempt)),
-                    _ => None,
-                };
-                match wait {
-                    Some(wait) if attempt < ATTEMPTS && wait <= LONGEST_WAIT => {
-                        tracing::debug!(
-                            attempt,
-                            wait_ms = wait.as_millis() as u64,
-                            "auth endpoint unavailable, retrying"
-                        );
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                    }
-                    _ => return result,
-                }
+            let call = retry::run(&self.retry, true, |_| self.post_once(url, body));
+            match tokio::time::timeout(self.deadline, call).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::transport(DeadlineExceeded(self.deadline))),
             }
         }
 
@@ -260,7 +267,7 @@ mod reqwest_endpoint {
             &self,
             url: &Url,
             body: &impl Serialize,
-        ) -> (Result<AccessToken, Error>, bool) {
+        ) -> Result<AccessToken, Step<Error>> {
             let response = match self
                 .client
                 .post(url.clone())
@@ -271,37 +278,64 @@ mod reqwest_endpoint {
             {
                 Ok(response) => response,
                 Err(e) => {
-                    let connect = e.is_connect();
-                    return (Err(Error::transport(e.without_url())), connect);
+                    let failure = if e.is_connect() {
+                        Failure::ConnectFailed
+                    } else {
+                        Failure::Transport
+                    };
+                    return Err(Step::Failed(Error::transport(e.without_url()), failure));
                 }
             };
             let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("x-ratelimit-retry-after")
-                .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                Err(e) => return (Err(Error::transport(e.without_url())), false),
-            };
-            let result = match AccessToken::from_json_response(status, &body) {
-                Err(Error::Unavailable { status, .. }) => Err(Error::Unavailable {
-                    status,
-                    retry_after,
-                }),
-                other => other,
-            };
-            (result, false)
+            let retry_after = retry::retry_after(response.headers());
+            let body = read_bounded(response)
+                .await
+                .map_err(|e| Step::Failed(e, Failure::Transport))?;
+            match AccessToken::from_json_response(status, &body) {
+                Err(Error::Unavailable { status, .. }) => Err(Step::Failed(
+                    Error::Unavailable {
+                        status,
+                        retry_after,
+                    },
+                    Failure::Status {
+                        status,
+                        retry_after,
+                    },
+                )),
+                other => other.map_err(Step::Stop),
+            }
         }
     }
 
-    /// 250 ms, then 500 ms, ... with jitter so waiting clients do not retry in step.
-    fn backoff(attempt: u32) -> Duration {
-        let full =
-            Duration::from_millis(250) * 2u32.saturating_pow(attempt.saturating_sub(1).min(6));
-        full / 2 + full.mul_f64(fastrand::f64()) / 2
+    async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Error::transport(e.without_url()))?
+        {
+            if body.len().saturating_add(chunk.len()) > MAX_ANSWER {
+                return Err(Error::MalformedTokenResponse {
+                    status: response.status().as_u16(),
+                    reason: format!("the answer is longer than {MAX_ANSWER} bytes"),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
+
+    /// The whole call took longer than its deadline.
+    #[derive(Debug)]
+    struct DeadlineExceeded(Duration);
+
+    impl std::fmt::Display for DeadlineExceeded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "no token after {:?}", self.0)
+        }
+    }
+
+    impl std::error::Error for DeadlineExceeded {}
 
     impl TokenEndpoint for ReqwestTokenEndpoint {
         fn authenticate<'a>(&'a self, key: &'a ApiKey) -> TokenFuture<'a> {

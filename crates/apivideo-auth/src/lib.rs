@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod authorization;
-mod base_url;
+pub mod base_url;
 mod basic;
 mod bearer;
 mod clock;
@@ -11,6 +11,7 @@ mod error;
 mod key;
 pub mod problem;
 mod provider;
+pub mod retry;
 mod scoped;
 
 pub use crate::authorization::Authorization;
@@ -18,7 +19,9 @@ pub use crate::base_url::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use crate::basic::Basic;
 #[cfg(feature = "reqwest")]
 pub use crate::bearer::DEFAULT_AUTH_TIMEOUT;
-pub use crate::bearer::{BearerToken, BearerTokenBuilder, DEFAULT_JITTER, DEFAULT_REFRESH_MARGIN};
+pub use crate::bearer::{
+    BearerToken, BearerTokenBuilder, DEFAULT_JITTER, DEFAULT_REFRESH_MARGIN, MIN_TOKEN_LIFETIME,
+};
 pub use crate::clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "reqwest")]
 pub use crate::endpoint::ReqwestTokenEndpoint;

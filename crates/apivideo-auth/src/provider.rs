@@ -28,6 +28,8 @@ pub struct RequestContext<'a> {
     pub url: &'a str,
     /// The OpenAPI operation id of the call, when the caller knows it.
     pub operation_id: Option<&'a str>,
+    /// Whether the caller's operations table says the call needs credentials.
+    required: Option<bool>,
 }
 
 impl<'a> RequestContext<'a> {
@@ -37,6 +39,7 @@ impl<'a> RequestContext<'a> {
             method,
             url,
             operation_id: None,
+            required: None,
         }
     }
 
@@ -46,15 +49,29 @@ impl<'a> RequestContext<'a> {
         self
     }
 
+    /// States whether the call needs credentials, as a client that knows its operations
+    /// decides it (apivideo-api's operations table); [`requires_credentials`] then
+    /// returns this rather than guessing from the URL.
+    ///
+    /// [`requires_credentials`]: Self::requires_credentials
+    pub fn with_credentials_required(mut self, required: bool) -> Self {
+        self.required = Some(required);
+        self
+    }
+
     /// Whether api.video needs credentials for this request.
     ///
-    /// `false` only for the calls that authenticate by other means: `POST …/auth/api-key`,
+    /// What [`with_credentials_required`](Self::with_credentials_required) stated, when a
+    /// client stated it. Otherwise (this crate used alone) a guess from the URL: `false` only for the calls that authenticate by other means: `POST …/auth/api-key`,
     /// `POST …/auth/refresh` (they carry the key or refresh token in their body) and
     /// `POST …/upload?token=…` (the upload token is the credential). The built-in strategies
     /// return `None` for these, so uploading with an upload token never fetches a bearer
     /// token. A URL that does not parse counts as needing credentials: the decision whether
     /// to send them is then left to the strategy.
     pub fn requires_credentials(&self) -> bool {
+        if let Some(required) = self.required {
+            return required;
+        }
         if self.method != http::Method::POST {
             return true;
         }
@@ -256,6 +273,17 @@ mod tests {
         assert!(!free(&post, "https://ws.api.video/videos"));
         assert!(!free(&get, "https://ws.api.video/videos?token=x"));
         assert!(!free(&post, "not a url"));
+    }
+
+    #[test]
+    fn a_stated_requirement_wins_over_the_url() {
+        let post = http::Method::POST;
+        let stated = RequestContext::new(&post, "https://ws.api.video/auth/api-key")
+            .with_credentials_required(true);
+        assert!(stated.requires_credentials());
+        let stated = RequestContext::new(&post, "https://ws.api.video/videos")
+            .with_credentials_required(false);
+        assert!(!stated.requires_credentials());
     }
 
     #[test]

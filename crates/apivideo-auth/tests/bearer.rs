@@ -353,6 +353,7 @@ async fn a_short_lived_token_is_renewed_before_it_expires() {
         ReqwestTokenEndpoint::new(reqwest::Client::new(), &server.uri()).expect("valid base");
     let auth = BearerToken::builder(api_key(), endpoint)
         .clock(clock.clone())
+        .min_lifetime(Duration::from_secs(1))
         .build();
 
     assert_eq!(

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use apivideo_api::models;
-use apivideo_api::wire;
+use apivideo_api::models::DateTime;
 use bytes::Bytes;
 use chrono::SubsecRound;
 use indexmap::IndexMap;
@@ -313,7 +313,7 @@ pub(crate) struct SummaryRec {
 }
 
 /// Now, to the second, as api.video writes its dates.
-pub(crate) fn now() -> wire::DateTime {
+pub(crate) fn now() -> DateTime {
     chrono::Utc::now().trunc_subsecs(0).fixed_offset()
 }
 

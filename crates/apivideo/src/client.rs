@@ -4,10 +4,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use apivideo_api::{CallLog, Context, ResponseValue, RetryPolicy};
+use apivideo_api::{ApiTokenEndpoint, Context, ResponseValue, RetryPolicy};
 use apivideo_auth::{
-    ApiKey, Basic, BearerToken, NoCredentials, ProvideAuthorization, ReqwestTokenEndpoint,
-    SharedAuth,
+    ApiKey, Basic, BearerToken, NoCredentials, ProvideAuthorization, ScopedToOrigin, SharedAuth,
 };
 
 use crate::error::{Error, Result};
@@ -18,9 +17,9 @@ use crate::resources::{
 };
 
 /// api.video's production environment.
-pub const PRODUCTION: &str = "https://ws.api.video";
+pub const PRODUCTION: &str = apivideo_auth::PRODUCTION_BASE_URL;
 /// api.video's sandbox: videos are watermarked and deleted after a day.
-pub const SANDBOX: &str = "https://sandbox.api.video";
+pub const SANDBOX: &str = apivideo_auth::SANDBOX_BASE_URL;
 
 /// The api.video client: cheap to clone (`Arc` inside), `Send + Sync`, one connection
 /// pool and one token cache shared by all clones.
@@ -124,18 +123,13 @@ impl Client {
         Analytics::new(self.clone())
     }
 
-    /// Runs one low-level call, mapping its failure (with what the hooks recorded) to
-    /// [`Error`].
-    pub(crate) async fn call<T, F, Fut>(&self, f: F) -> Result<T>
+    /// Runs one low-level call; its failure is already typed, and only changes crate.
+    pub(crate) async fn call<'a, T, F, Fut>(&'a self, f: F) -> Result<T>
     where
-        F: FnOnce(apivideo_api::Client) -> Fut,
-        Fut: Future<Output = std::result::Result<ResponseValue<T>, apivideo_api::Error>>,
+        F: FnOnce(&'a apivideo_api::Client) -> Fut,
+        Fut: Future<Output = apivideo_api::Result<ResponseValue<T>>>,
     {
-        let log = Arc::new(CallLog::default());
-        match f(self.inner.api.with_call_log(log.clone())).await {
-            Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(Error::from_low_level(error, &log.snapshot()).await),
-        }
+        Ok(f(&self.inner.api).await?.into_inner())
     }
 }
 
@@ -169,13 +163,15 @@ pub struct ClientBuilder {
     scheme: Scheme,
     custom: Option<SharedAuth>,
     base_url: String,
+    insecure_http: bool,
     application: Option<(String, String)>,
     sdk: Option<(String, String)>,
     connect_timeout: Duration,
-    read_timeout: Option<Duration>,
+    read_timeout: Duration,
     timeout: Option<Duration>,
+    token_timeout: Duration,
     retry: RetryPolicy,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
 }
 
 impl Default for ClientBuilder {
@@ -185,11 +181,13 @@ impl Default for ClientBuilder {
             scheme: Scheme::Bearer,
             custom: None,
             base_url: PRODUCTION.to_owned(),
+            insecure_http: false,
             application: None,
             sdk: None,
             connect_timeout: Duration::from_secs(10),
-            read_timeout: Some(Duration::from_secs(60)),
+            read_timeout: apivideo_api::DEFAULT_READ_TIMEOUT,
             timeout: None,
+            token_timeout: ApiTokenEndpoint::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             http: None,
         }
@@ -226,9 +224,21 @@ impl ClientBuilder {
     }
 
     /// Another base URL, such as a local simulator (`http://127.0.0.1:8080`).
+    ///
+    /// Plain `http` is refused at [`build`](Self::build) unless the host is this machine
+    /// (`localhost`, `127.0.0.1`, `::1`): over a network it would expose the key, tokens
+    /// and uploads. See [`danger_allow_insecure_http`](Self::danger_allow_insecure_http).
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
+    }
+
+    /// Accepts a plain `http` base URL to another machine, such as a test server in a
+    /// private network. Everything sent, credentials included, travels unencrypted.
+    #[must_use]
+    pub fn danger_allow_insecure_http(mut self) -> Self {
+        self.insecure_http = true;
         self
     }
 
@@ -275,17 +285,30 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a response may stay silent (default 60 s).
+    /// How long a request may make no progress at all (default 60 s): no byte of its
+    /// body taken by the connection, no answer after the body was sent, or no byte of
+    /// the answer. A slow upload that keeps moving is never cut; a stalled one fails with
+    /// [`Error::Timeout`], naming the stage that stalled.
     #[must_use]
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
+        self.read_timeout = timeout;
         self
     }
 
-    /// A limit on each whole request, upload bodies included (default none).
+    /// A limit on each whole request, upload chunks included (default none). It caps
+    /// uploads: a 50 MiB chunk over a 2 Mbit/s link needs about 210 s, so set it above
+    /// what your slowest link needs for one chunk, or not at all.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The deadline of one token request, retries included (default 30 s): every call
+    /// waiting for a bearer token waits for it.
+    #[must_use]
+    pub fn token_timeout(mut self, timeout: Duration) -> Self {
+        self.token_timeout = timeout;
         self
     }
 
@@ -296,17 +319,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Your own `reqwest::Client` (proxies, TLS roots, ...). The timeouts above are then
-    /// yours to set on it; our headers are added to each request.
+    /// Your own reqwest settings (proxies, TLS roots, ...), as a `reqwest::ClientBuilder`
+    /// that [`build`](Self::build) finishes: it turns redirects and `Referer` off (a
+    /// followed redirect would carry the key or an upload token to wherever it points)
+    /// and sets the connect timeout above. Read and whole-request timeouts are enforced
+    /// per request whatever the builder says; our headers are added to each request.
+    ///
+    /// ```
+    /// let client = apivideo::Client::builder()
+    ///     .api_key("a-test-key")
+    ///     .http_client(reqwest::Client::builder().user_agent("my-shop/2.1"))
+    ///     .build()?;
+    /// # Ok::<(), apivideo::Error>(())
+    /// ```
     #[must_use]
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
     /// Checks every setting and builds the client.
     pub fn build(self) -> Result<Client> {
-        let base_url = validate_base_url(&self.base_url)?;
+        let base_url = validate_base_url(&self.base_url, self.insecure_http)?;
         let application = self
             .application
             .as_ref()
@@ -323,8 +357,9 @@ impl ClientBuilder {
         })?;
         for (setting, value) in [
             ("connect_timeout", Some(self.connect_timeout)),
-            ("read_timeout", self.read_timeout),
+            ("read_timeout", Some(self.read_timeout)),
             ("timeout", self.timeout),
+            ("token_timeout", Some(self.token_timeout)),
         ] {
             if value == Some(Duration::ZERO) {
                 return Err(Error::Config {
@@ -334,25 +369,25 @@ impl ClientBuilder {
             }
         }
         let headers = origin::headers(application.as_ref(), sdk.as_ref());
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                // Also as defaults of our own client, so the token requests carry them.
-                let mut builder = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .default_headers(headers.clone());
-                if let Some(timeout) = self.read_timeout {
-                    builder = builder.read_timeout(timeout);
-                }
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
-                builder.build().map_err(|e| Error::Config {
-                    setting: "http_client",
-                    reason: e.to_string(),
-                })?
-            }
-        };
+        // Settings the SDK's safety relies on go last, over whatever the caller set.
+        let http = self
+            .http
+            .unwrap_or_default()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::Config {
+                setting: "http_client",
+                reason: e.to_string(),
+            })?;
+        let mut context = Context::anonymous()
+            .with_retry_policy(self.retry)
+            .with_headers(headers)
+            .with_read_timeout(self.read_timeout);
+        if let Some(timeout) = self.timeout {
+            context = context.with_timeout(timeout);
+        }
         let (auth, scheme) = match (self.custom, self.key) {
             (Some(custom), _) => (custom, "custom"),
             (None, Key::None) => (SharedAuth::new(NoCredentials), "none"),
@@ -361,7 +396,15 @@ impl ClientBuilder {
                 match self.scheme {
                     Scheme::Basic => (SharedAuth::new(Basic::new(key)), "basic"),
                     Scheme::Bearer => {
-                        let endpoint = ReqwestTokenEndpoint::new(http.clone(), &base_url)?;
+                        // Token requests share the HTTP client, retry policy and read
+                        // timeout; they never carry credentials.
+                        let tokens = apivideo_api::Client::new_with_client(
+                            &base_url,
+                            http.clone(),
+                            context.clone(),
+                        );
+                        let endpoint =
+                            ApiTokenEndpoint::new(tokens).with_timeout(self.token_timeout);
                         (
                             SharedAuth::new(BearerToken::builder(key, endpoint).build()),
                             "bearer",
@@ -370,9 +413,9 @@ impl ClientBuilder {
                 }
             }
         };
-        let context = Context::new(auth)
-            .with_retry_policy(self.retry)
-            .with_headers(headers);
+        // Credentials go only to the API's own origin, whatever URL a request ends up with.
+        let auth = SharedAuth::new(ScopedToOrigin::new(auth, &base_url)?);
+        let context = context.with_auth(auth);
         let api = apivideo_api::Client::new_with_client(&base_url, http, context);
         Ok(Client {
             inner: Arc::new(Inner {
@@ -384,27 +427,20 @@ impl ClientBuilder {
     }
 }
 
-fn validate_base_url(raw: &str) -> Result<String> {
-    let invalid = |reason: String| Error::Config {
+/// The base URL checked by the one rule of `apivideo-auth` ([`base_url`]), without a
+/// trailing slash.
+///
+/// [`base_url`]: apivideo_auth::base_url
+fn validate_base_url(raw: &str, insecure_http: bool) -> Result<String> {
+    let invalid = |error: apivideo_auth::Error| Error::Config {
         setting: "base_url",
-        reason,
+        reason: match error {
+            apivideo_auth::Error::InvalidBaseUrl { reason } => format!("{raw:?}: {reason}"),
+            other => other.to_string(),
+        },
     };
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| invalid(format!("{raw:?} is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!("{raw:?} must use http or https")));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid(format!("{raw:?} has no host")));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(format!(
-            "{raw:?} must not have a query or fragment"
-        )));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("the base URL must not carry credentials".into()));
-    }
+    let url = apivideo_auth::base_url::parse_base_url(raw).map_err(invalid)?;
+    apivideo_auth::base_url::check_transport(&url, insecure_http).map_err(invalid)?;
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
@@ -415,12 +451,17 @@ mod tests {
     #[test]
     fn base_urls_are_checked_and_normalized() {
         assert_eq!(
-            validate_base_url("https://ws.api.video/").unwrap(),
+            validate_base_url("https://ws.api.video/", false).unwrap(),
             "https://ws.api.video"
         );
         assert_eq!(
-            validate_base_url("http://127.0.0.1:8080").unwrap(),
+            validate_base_url("http://127.0.0.1:8080", false).unwrap(),
             "http://127.0.0.1:8080"
+        );
+        assert!(validate_base_url("http://ws.api.video", false).is_err());
+        assert_eq!(
+            validate_base_url("http://10.1.2.3:8080/", true).unwrap(),
+            "http://10.1.2.3:8080"
         );
         for bad in [
             "",
@@ -430,7 +471,7 @@ mod tests {
             "https://u:p@x",
             "http://",
         ] {
-            assert!(validate_base_url(bad).is_err(), "{bad} accepted");
+            assert!(validate_base_url(bad, true).is_err(), "{bad} accepted");
         }
     }
 }

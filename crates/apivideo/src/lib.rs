@@ -10,7 +10,7 @@ pub mod upload;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, PRODUCTION, SANDBOX};
-pub use error::{ApiError, Error, RateLimit, Result};
+pub use error::{ApiError, Error, RateLimit, Result, Stage};
 pub use pagination::{ListRequest, Page};
 pub use resources::SortOrder;
 

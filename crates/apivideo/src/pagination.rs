@@ -252,7 +252,7 @@ async fn fetch<Op: ListOperation>(
 ) -> Result<Page<Op::Item>> {
     let response = client
         .call(|api| async move {
-            let mut builder = Op::start(&api);
+            let mut builder = Op::start(api);
             for setter in setters {
                 builder = Op::apply(setter, builder);
             }

@@ -86,7 +86,7 @@ async fn bad_request_keeps_the_problem_with_nested_problems_and_extra_fields() {
     assert_eq!(api.request_id.as_deref(), Some("req-400-abc"));
     assert_eq!(api.rate_limit.limit, Some(60));
     assert_eq!(api.rate_limit.remaining, Some(59));
-    assert_eq!(api.rate_limit.retry_after, Some(12));
+    assert_eq!(api.rate_limit.retry_after, Some(Duration::from_secs(12)));
     assert_eq!(api.snippet, None, "a JSON problem needs no snippet");
     assert!(!error.is_not_found() && !error.is_rate_limited());
     insta::assert_snapshot!("bad_request_display", error.to_string());
@@ -177,7 +177,7 @@ async fn rate_limited_answers_carry_the_headers() {
     let limits = api_error(&error).rate_limit;
     assert_eq!(
         (limits.limit, limits.remaining, limits.retry_after),
-        (Some(60), Some(0), Some(30))
+        (Some(60), Some(0), Some(Duration::from_secs(30)))
     );
     insta::assert_snapshot!("rate_limited_display", error.to_string());
 }

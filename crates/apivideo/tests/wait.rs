@@ -120,7 +120,7 @@ async fn times_out() {
         .expect_err("never playable");
     let elapsed = started.elapsed();
     match &error {
-        Error::Timeout { video_id, waited } => {
+        Error::WaitTimeout { video_id, waited } => {
             assert_eq!(video_id, VIDEO_ID);
             assert!(*waited >= Duration::from_millis(250), "{waited:?}");
             assert!(*waited < Duration::from_secs(2), "{waited:?}");
@@ -149,7 +149,7 @@ async fn the_last_wait_is_cut_to_the_deadline() {
         .poll_interval(Duration::from_secs(30))
         .await
         .expect_err("never playable");
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "a 30 s interval must not outlast a 100 ms timeout"
@@ -249,7 +249,10 @@ async fn the_timeout_also_bounds_a_hanging_poll() {
         .timeout(Duration::from_millis(200))
         .await;
     let elapsed = started.elapsed();
-    assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::WaitTimeout { .. })),
+        "{result:?}"
+    );
     assert!(
         elapsed < Duration::from_secs(1),
         "a 200 ms wait returned after {elapsed:?}"

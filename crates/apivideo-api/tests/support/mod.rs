@@ -17,12 +17,12 @@ pub fn basic_context() -> Context {
 
 /// A client for `base_url` authenticating with [`KEY`].
 pub fn client(base_url: &str) -> Client {
-    Client::new_with_client(base_url, reqwest::Client::new(), basic_context())
+    Client::new(base_url, basic_context())
 }
 
 /// A client for `base_url` with `context`.
 pub fn client_with(base_url: &str, context: Context) -> Client {
-    Client::new_with_client(base_url, reqwest::Client::new(), context)
+    Client::new(base_url, context)
 }
 
 /// The value of header `name`, if present and text.

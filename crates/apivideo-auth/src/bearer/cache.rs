@@ -30,6 +30,8 @@ pub(super) struct Cached {
 pub(super) struct Schedule {
     pub(super) refresh_margin: Duration,
     pub(super) jitter: Duration,
+    /// Tokens announced to live less are kept this long (see `MIN_TOKEN_LIFETIME`).
+    pub(super) min_lifetime: Duration,
 }
 
 impl Schedule {
@@ -50,7 +52,8 @@ impl Cached {
         schedule: Schedule,
     ) -> Result<Self, Error> {
         let header = Authorization::bearer(&token.access_token)?;
-        let expires_at = saturating_add(received_at, token.expires_in);
+        let lifetime = token.expires_in.max(schedule.min_lifetime);
+        let expires_at = saturating_add(received_at, lifetime);
         // The lifetime as clamped by `saturating_add`, so the lead always fits inside it.
         let lead = schedule.lead(expires_at.saturating_duration_since(received_at));
         let refresh_at = expires_at.checked_sub(lead).unwrap_or(received_at);
@@ -115,6 +118,7 @@ mod tests {
         let schedule = Schedule {
             refresh_margin: Duration::from_secs(60),
             jitter: Duration::from_secs(30),
+            min_lifetime: Duration::ZERO,
         };
         for _ in 0..50 {
             let cached = Cached::new(token(3600), now, schedule).expect("valid");
@@ -128,11 +132,37 @@ mod tests {
     }
 
     #[test]
+    fn tokens_shorter_than_the_floor_are_kept_as_long_as_the_floor() {
+        let now = Instant::now();
+        let schedule = Schedule {
+            refresh_margin: Duration::from_secs(60),
+            jitter: Duration::ZERO,
+            min_lifetime: Duration::from_secs(30),
+        };
+        for expires_in in [0, 1, 29] {
+            let cached = Cached::new(token(expires_in), now, schedule).expect("valid");
+            assert_eq!(
+                cached.expires_at - now,
+                Duration::from_secs(30),
+                "{expires_in}"
+            );
+            assert_eq!(
+                cached.refresh_at - now,
+                Duration::from_secs(15),
+                "{expires_in}"
+            );
+        }
+        let cached = Cached::new(token(31), now, schedule).expect("valid");
+        assert_eq!(cached.expires_at - now, Duration::from_secs(31));
+    }
+
+    #[test]
     fn short_tokens_renew_half_way() {
         let now = Instant::now();
         let schedule = Schedule {
             refresh_margin: Duration::from_secs(60),
             jitter: Duration::from_secs(30),
+            min_lifetime: Duration::ZERO,
         };
         let cached = Cached::new(token(4), now, schedule).expect("valid");
         assert_eq!(cached.refresh_at - now, Duration::from_secs(2));
@@ -147,6 +177,7 @@ mod tests {
         let schedule = Schedule {
             refresh_margin: Duration::MAX,
             jitter: Duration::MAX,
+            min_lifetime: Duration::ZERO,
         };
         let cached = Cached::new(token(u64::MAX), now, schedule).expect("valid");
         assert!(cached.is_fresh(now));
@@ -158,6 +189,7 @@ mod tests {
         let schedule = Schedule {
             refresh_margin: Duration::from_secs(60),
             jitter: Duration::ZERO,
+            min_lifetime: Duration::ZERO,
         };
         let mut cached = Cached::new(token(3600), now, schedule).expect("valid");
         let due = cached.refresh_at;

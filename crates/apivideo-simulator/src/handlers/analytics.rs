@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use apivideo_api::models;
-use apivideo_api::wire::DateTime;
+use apivideo_api::models::DateTime;
 use chrono::{Duration, Timelike};
 use http::StatusCode;
 

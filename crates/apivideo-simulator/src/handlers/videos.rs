@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use apivideo_api::models::Nullable;
 use apivideo_api::models::{self, IngestStatus, QualityStatus, QualityType, Resolution};
-use apivideo_api::wire::Nullable;
 use http::StatusCode;
 use tokio::time::Instant;
 

@@ -46,7 +46,7 @@ impl Captions {
         vtt: impl Into<Source>,
     ) -> Result<Caption> {
         let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
-        crate::upload::send_file(&self.client, vtt.into(), "captions.vtt", true, |file| {
+        crate::upload::send_file(vtt.into(), "captions.vtt", |file| {
             let (video_id, language) = (&video_id, &language);
             self.client.call(move |api| async move {
                 let body = CaptionsUploadPayload::new(file);

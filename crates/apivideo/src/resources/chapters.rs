@@ -44,7 +44,7 @@ impl Chapters {
         vtt: impl Into<Source>,
     ) -> Result<Chapter> {
         let (video_id, language) = (id("video_id", video_id)?, id("language", language)?);
-        crate::upload::send_file(&self.client, vtt.into(), "chapters.vtt", true, |file| {
+        crate::upload::send_file(vtt.into(), "chapters.vtt", |file| {
             let (video_id, language) = (&video_id, &language);
             self.client.call(move |api| async move {
                 let body = ChaptersUpdatePayload::new(file);

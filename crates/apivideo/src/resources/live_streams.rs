@@ -137,7 +137,7 @@ impl LiveStreams {
         image: impl Into<Source>,
     ) -> Result<LiveStream> {
         let live_stream_id = id("live_stream_id", live_stream_id)?;
-        crate::upload::send_file(&self.client, image.into(), "thumbnail.jpg", true, |file| {
+        crate::upload::send_file(image.into(), "thumbnail.jpg", |file| {
             let live_stream_id = &live_stream_id;
             self.client.call(move |api| async move {
                 let body = LiveStreamThumbnailUploadPayload::new(file);

@@ -117,7 +117,7 @@ impl Players {
         link: Option<&str>,
     ) -> Result<PlayerTheme> {
         let player_id = id("player_id", player_id)?;
-        crate::upload::send_file(&self.client, image.into(), "logo.png", true, |file| {
+        crate::upload::send_file(image.into(), "logo.png", |file| {
             let player_id = &player_id;
             self.client.call(move |api| async move {
                 let mut body = PlayerThemeUploadLogoPayload::new(file);

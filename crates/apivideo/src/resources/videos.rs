@@ -197,7 +197,7 @@ impl Videos {
         image: impl Into<Source>,
     ) -> Result<Video> {
         let video_id = id("video_id", video_id)?;
-        crate::upload::send_file(&self.client, image.into(), "thumbnail.jpg", true, |file| {
+        crate::upload::send_file(image.into(), "thumbnail.jpg", |file| {
             let video_id = &video_id;
             self.client.call(move |api| async move {
                 let body = VideoThumbnailUploadPayload::new(file);
@@ -292,7 +292,7 @@ pub struct WaitUntilPlayable {
 }
 
 impl WaitUntilPlayable {
-    /// Gives up after this long with [`Error::Timeout`] (default 30 minutes).
+    /// Gives up after this long with [`Error::WaitTimeout`] (default 30 minutes).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -322,7 +322,7 @@ impl WaitUntilPlayable {
                 match tokio::time::timeout(remaining, self.videos.status(&self.video_id)).await {
                     Ok(status) => status?,
                     Err(_) => {
-                        return Err(Error::Timeout {
+                        return Err(Error::WaitTimeout {
                             video_id: self.video_id,
                             waited: started.elapsed(),
                         });
@@ -345,7 +345,7 @@ impl WaitUntilPlayable {
             }
             let now = tokio::time::Instant::now();
             if now >= deadline {
-                return Err(Error::Timeout {
+                return Err(Error::WaitTimeout {
                     video_id: self.video_id,
                     waited: started.elapsed(),
                 });

@@ -36,9 +36,9 @@ impl ListWatermarks {
 impl Watermarks {
     /// Uploads a watermark image (JPEG or PNG).
     pub async fn upload(&self, image: impl Into<Source>) -> Result<Watermark> {
-        // Each upload creates a watermark: only failures that prove nothing was created
-        // (429, no connection) are retried.
-        crate::upload::send_file(&self.client, image.into(), "watermark.png", false, |file| {
+        // Each upload creates a watermark: the operations table marks it non-idempotent,
+        // so only failures that prove nothing was created (429, no connection) are retried.
+        crate::upload::send_file(image.into(), "watermark.png", |file| {
             self.client.call(move |api| async move {
                 api.post_watermark(WatermarkUploadPayload::new(file)).await
             })

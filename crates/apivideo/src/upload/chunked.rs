@@ -281,6 +281,7 @@ pub(crate) struct Job {
 }
 
 /// One request's worth of bytes, re-creatable for retries.
+#[derive(Clone)]
 pub(crate) enum Body {
     Ranged(Arc<Ranged>, Range<u64>),
     Buffered(Bytes),
@@ -292,6 +293,22 @@ impl Body {
             Self::Ranged(_, range) => range.end - range.start,
             Self::Buffered(bytes) => bytes.len() as u64,
         }
+    }
+
+    /// The first bytes (at most 16), to recognise images by.
+    pub(crate) async fn head(&self) -> std::io::Result<Bytes> {
+        use futures_util::TryStreamExt;
+        let end = self.len().min(16);
+        let first = match self {
+            Self::Ranged(ranged, range) => {
+                let start = range.start;
+                std::pin::pin!(ranged.body(start..start + end))
+                    .try_next()
+                    .await?
+            }
+            Self::Buffered(bytes) => Some(bytes.slice(..end as usize)),
+        };
+        Ok(first.unwrap_or_default())
     }
 
     /// A fresh stream of the bytes, for one attempt.
@@ -483,8 +500,10 @@ impl Job {
             .await
     }
 
-    /// Sends `body` as one request, again after retryable failures: re-sending a chunk is
-    /// idempotent, the server keeps one copy of each range.
+    /// Sends `body` as one request. The request path sends it again after retryable
+    /// failures (re-sending a chunk is idempotent: the server keeps one copy of each
+    /// range), reading the bytes afresh for each attempt; progress counts each attempt
+    /// from zero.
     pub(crate) async fn send_with_retries(
         &self,
         body: &Body,
@@ -493,64 +512,40 @@ impl Job {
         total: Option<u64>,
         range: ContentRange,
     ) -> Result<Video> {
-        super::retry::with_retries(&self.client, true, "chunk", || async move {
-            let counted = Arc::new(AtomicU64::new(0));
-            let result = self
-                .send_once(body, index, count, total, range, &counted)
-                .await;
-            if result.is_err() {
-                // What this attempt sent no longer counts.
-                self.sent
-                    .fetch_sub(counted.load(Ordering::Relaxed), Ordering::Relaxed);
-            }
-            result
-        })
-        .await
-    }
-
-    async fn send_once(
-        &self,
-        body: &Body,
-        index: u32,
-        count: Option<u32>,
-        total: Option<u64>,
-        range: ContentRange,
-        counted: &Arc<AtomicU64>,
-    ) -> Result<Video> {
-        let len = body.len();
-        let stream = body.stream();
-        let sent = self.sent.clone();
-        let counted = counted.clone();
-        let progress = self.progress.clone();
-        let stream = stream.map(move |block| {
-            if let Ok(block) = &block {
-                let n = block.len() as u64;
-                counted.fetch_add(n, Ordering::Relaxed);
-                let bytes_sent = sent.fetch_add(n, Ordering::Relaxed) + n;
-                if let Some(progress) = &progress {
-                    progress(Progress {
-                        bytes_sent,
-                        total,
-                        chunk_index: index,
-                        chunk_count: count,
-                    });
-                }
-            }
-            block
-        });
-        let file = FilePart::from_body(
-            reqwest::Body::wrap_stream(stream),
-            Some(len),
-            self.file_name.clone(),
-        );
+        let counted = Arc::new(AtomicU64::new(0));
+        let file = {
+            let (body, sent, counted) = (body.clone(), self.sent.clone(), counted.clone());
+            let progress = self.progress.clone();
+            FilePart::replayable(body.len(), &[], self.file_name.clone(), move || {
+                // A new attempt: what the previous one sent no longer counts.
+                sent.fetch_sub(counted.swap(0, Ordering::Relaxed), Ordering::Relaxed);
+                let (sent, counted, progress) = (sent.clone(), counted.clone(), progress.clone());
+                let stream = body.stream().map(move |block| {
+                    if let Ok(block) = &block {
+                        let n = block.len() as u64;
+                        counted.fetch_add(n, Ordering::Relaxed);
+                        let bytes_sent = sent.fetch_add(n, Ordering::Relaxed) + n;
+                        if let Some(progress) = &progress {
+                            progress(Progress {
+                                bytes_sent,
+                                total,
+                                chunk_index: index,
+                                chunk_count: count,
+                            });
+                        }
+                    }
+                    block
+                });
+                reqwest::Body::wrap_stream(stream)
+            })
+        };
         let header = range.header();
-        match &self.target {
+        let result = match &self.target {
             Target::Video(video_id) => {
                 let payload = VideoUploadPayload::new(file);
                 self.client
-                    .call(|api| async move {
+                    .call(|api| {
                         api.post_videos_video_id_source(video_id, header.as_deref(), payload)
-                            .await
                     })
                     .await
             }
@@ -560,10 +555,15 @@ impl Job {
                     payload = payload.video_id(video_id.clone());
                 }
                 self.client
-                    .call(|api| async move { api.post_upload(token, header.as_deref(), payload).await })
+                    .call(|api| api.post_upload(token, header.as_deref(), payload))
                     .await
             }
+        };
+        if result.is_err() {
+            self.sent
+                .fetch_sub(counted.load(Ordering::Relaxed), Ordering::Relaxed);
         }
+        result
     }
 }
 

@@ -28,11 +28,11 @@
 //! - Dropping the future stops everything: nothing is spawned.
 
 mod chunked;
+mod file;
 mod progressive;
-mod retry;
 mod source;
 
-pub(crate) use retry::send_file;
+pub(crate) use file::send_file;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
