@@ -5,6 +5,8 @@
 //!                    [--encoding-delay-ms MS] [--rate-limit N] [--verbose]
 //! ```
 //!
+//! [`USAGE`] (`--help`) tells a user of any language how to point a client at it.
+//!
 //! ```
 //! use apivideo_simulator::cli::{Command, parse};
 //!
@@ -26,23 +28,54 @@ use crate::{
 /// The port the binary listens on unless `--port` says otherwise.
 pub const DEFAULT_PORT: u16 = 8080;
 
-/// The help text.
-pub const USAGE: &str = "\
-apivideo-simulator: a stateful fake of the api.video API, for tests
+/// The help text: everything a client in any language needs to use the simulator.
+pub const USAGE: &str = r#"apivideo-simulator: an offline api.video for tests, in any language
 
 Usage: apivideo-simulator [OPTIONS]
 
+It serves api.video's API v1 on 127.0.0.1, keeps everything in memory, and prints two
+lines on stdout once it listens:
+
+  apivideo-simulator listening on http://127.0.0.1:8080
+  API key: sim_test_key_0123456789abcdefghijklmnopqrstuvw
+
+Give your client the printed URL as its base URL (instead of https://ws.api.video or
+https://sandbox.api.video) and the printed key as its API key.
+
 Options:
-  --port PORT              port on 127.0.0.1 (default 8080; 0 picks a free one)
-  --api-key KEY            the API key to accept (default: the simulator's test key)
+  --port PORT              port on 127.0.0.1 (default 8080; 0 picks a free one: read
+                           it from the first line)
+  --api-key KEY            the only API key accepted (default:
+                           sim_test_key_0123456789abcdefghijklmnopqrstuvw)
   --token-ttl SECS         lifetime of bearer tokens in seconds (default 3600)
   --encoding-delay-ms MS   time from upload to playable video (default 500)
   --rate-limit N           requests per minute before 429 (default 1000)
-  -v, --verbose            log every request
+  -v, --verbose            log every request on stderr
   -h, --help               print this help
   -V, --version            print the version
 
-Serves until Ctrl-C.";
+Credentials (both are accepted everywhere a key is needed):
+  Bearer  POST /auth/api-key with {"apiKey": "KEY"} answers an access token (and a
+          refresh token for POST /auth/refresh); send "Authorization: Bearer TOKEN".
+          This is what api.video's clients do when given an API key.
+  Basic   "Authorization: Basic base64(KEY:)": the key as user name, empty password.
+  POST /upload?token=TOKEN needs no credentials; create TOKEN with POST /upload-tokens.
+
+Faults and rate limits, at any time over HTTP (no credentials, not rate limited):
+  POST   /_simulator/faults   {"failNext": {"route": "POST /upload", "status": 503, "times": 2}}
+         the next 2 requests to the route get 503 (a 429 with X-RateLimit-Retry-After)
+  POST   /_simulator/faults   {"resetNext": {"route": "POST /videos/{videoId}/source"}}
+         the next request to the route has its connection reset mid-body
+  POST   /_simulator/faults   {"latency": {"route": "*", "ms": 200}}
+         every answer (or one route's, "GET /videos") waits 200 ms; 0 removes it
+  POST   /_simulator/faults   {"rateLimit": 5, "retryAfter": 2}
+         5 requests per minute from now on; injected 429s say to retry after 2 s
+  DELETE /_simulator/faults   removes every pending failure, reset and latency
+  A route is "METHOD /template" with the path template of the API reference, e.g.
+  "GET /videos/{videoId}". Every answer carries X-RateLimit-Limit, X-RateLimit-Remaining
+  and X-RateLimit-Retry-After; past the limit, requests get 429 until the minute ends.
+
+Serves until Ctrl-C."#;
 
 /// Settings given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]

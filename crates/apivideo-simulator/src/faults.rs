@@ -48,7 +48,6 @@ pub(crate) struct FaultState {
     inner: Mutex<Pending>,
 }
 
-#[derive(Default)]
 struct Pending {
     /// Route → statuses to answer, in order.
     failures: HashMap<String, Vec<u16>>,
@@ -60,6 +59,18 @@ struct Pending {
     latency_all: Option<Duration>,
     /// `X-RateLimit-Retry-After` of injected 429s.
     retry_after: u64,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self {
+            failures: HashMap::new(),
+            resets: HashMap::new(),
+            latency: HashMap::new(),
+            latency_all: None,
+            retry_after: 1,
+        }
+    }
 }
 
 /// What the pipeline should do with a request before handling it.
@@ -110,10 +121,6 @@ impl FaultState {
 
 impl Faults {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        {
-            let mut pending = shared.faults.lock();
-            pending.retry_after = 1;
-        }
         Self { shared }
     }
 

@@ -433,11 +433,17 @@ impl FilePart {
 /// A parsed `multipart/form-data` body.
 pub(crate) struct Form {
     pub file: Option<FilePart>,
+    /// How many file parts the body held (only the first is kept).
+    pub file_parts: usize,
     pub fields: HashMap<String, String>,
 }
 
-/// Parses a multipart body as it streams in: the `file` part is collected, every other
-/// part is read as text.
+/// Parses a multipart body as it streams in.
+///
+/// The file is the part named `file` or, whatever its name, a part that carries a
+/// `filename`: api.video's Node client names the part after the file
+/// (`name="558k.mp4"; filename="558k.mp4"`) and the API takes it. Every other part is
+/// read as text. A body with two file parts is refused by [`require_file`].
 pub(crate) async fn multipart(req: &mut Req) -> Result<Form, Problem> {
     let not_multipart = || {
         bad_request(
@@ -459,32 +465,49 @@ pub(crate) async fn multipart(req: &mut Req) -> Result<Form, Problem> {
     };
     let mut form = Form {
         file: None,
+        file_parts: 0,
         fields: HashMap::new(),
     };
     while let Some(mut field) = parts.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" && form.file.is_none() {
-            let file_name = field.file_name().map(str::to_owned);
-            let content_type = field.content_type().map(ToString::to_string);
-            let mut data = BytesMut::new();
-            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-                data.extend_from_slice(&chunk);
-            }
-            form.file = Some(FilePart {
-                file_name,
-                content_type,
-                data: data.freeze(),
-            });
-        } else {
+        let file_name = field.file_name().map(str::to_owned);
+        if name != "file" && file_name.is_none() {
             let text = field.text().await.map_err(malformed)?;
             form.fields.insert(name, text);
+            continue;
         }
+        form.file_parts += 1;
+        if form.file.is_some() {
+            // Read and forget: the body is refused once it has been read.
+            while field.chunk().await.map_err(malformed)?.is_some() {}
+            continue;
+        }
+        let content_type = field.content_type().map(ToString::to_string);
+        let mut data = BytesMut::new();
+        while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+            data.extend_from_slice(&chunk);
+        }
+        form.file = Some(FilePart {
+            file_name,
+            content_type,
+            data: data.freeze(),
+        });
     }
     Ok(form)
 }
 
-/// The `file` part, or 400 naming `file`.
+/// The one file part, or 400 naming `file` when there is none or more than one.
 pub(crate) fn require_file(form: &mut Form) -> Result<FilePart, Problem> {
+    if form.file_parts > 1 {
+        return Err(bad_request(
+            "invalid-body",
+            format!(
+                "The multipart body must carry one file, not {}.",
+                form.file_parts
+            ),
+            "file",
+        ));
+    }
     form.file.take().ok_or_else(|| {
         bad_request(
             "attribute-required",
@@ -494,35 +517,90 @@ pub(crate) fn require_file(form: &mut Form) -> Result<FilePart, Problem> {
     })
 }
 
-/// Refuses a file whose name or media type is not one of `allowed` extensions.
-pub(crate) fn check_extension(
-    file: &FilePart,
-    allowed: &[&str],
-    title: &str,
-) -> Result<(), Problem> {
-    let by_name = file
-        .extension()
-        .is_some_and(|ext| allowed.contains(&ext.as_str()));
-    let by_type = file.content_type.as_deref().is_some_and(|ct| {
-        let ct = ct.to_ascii_lowercase();
-        allowed.iter().any(|ext| {
-            let sub = match *ext {
-                "jpg" | "jpeg" => "jpeg",
-                "vtt" => "vtt",
-                other => other,
-            };
-            ct.ends_with(&format!("/{sub}"))
-        })
-    });
-    if by_name || (file.file_name.is_none() && by_type) {
-        Ok(())
-    } else {
-        Err(bad_request(
-            "uploaded-file-extension-invalid",
-            title,
-            "file",
-        ))
+/// An image format the API takes for thumbnails, watermarks and logos.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Image {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl Image {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+        }
     }
+
+    fn from_extension(ext: &str) -> Option<Self> {
+        match ext {
+            "jpg" | "jpeg" => Some(Self::Jpeg),
+            "png" => Some(Self::Png),
+            "webp" => Some(Self::Webp),
+            _ => None,
+        }
+    }
+
+    fn from_media_type(media_type: &str) -> Option<Self> {
+        match media_type {
+            "image/jpeg" | "image/jpg" | "image/pjpeg" => Some(Self::Jpeg),
+            "image/png" => Some(Self::Png),
+            "image/webp" => Some(Self::Webp),
+            _ => None,
+        }
+    }
+
+    /// The format the bytes announce with their signature, if one of these.
+    pub fn sniff(data: &[u8]) -> Option<Self> {
+        if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
+            Some(Self::Webp)
+        } else {
+            None
+        }
+    }
+}
+
+/// Media types that say nothing about what a file holds.
+fn is_generic_media_type(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "" | "application/octet-stream" | "binary/octet-stream" | "application/unknown"
+    )
+}
+
+/// Judges an uploaded image as the API does: by its file name's extension; without one,
+/// by its media type; and when neither says anything (a stream sent by api.video's Node
+/// client arrives as `filename="file"`, `application/octet-stream`), by its bytes. A
+/// format outside `allowed`, or bytes that are no image at all, get
+/// `uploaded-file-extension-invalid` with `title`.
+pub(crate) fn check_image(
+    file: &FilePart,
+    allowed: &[Image],
+    title: &str,
+) -> Result<Image, Problem> {
+    let media_type = file
+        .content_type
+        .as_deref()
+        .and_then(|ct| ct.split(';').next())
+        .map(|ct| ct.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let judged = if let Some(ext) = file.extension() {
+        Image::from_extension(&ext)
+    } else if !is_generic_media_type(&media_type) {
+        Image::from_media_type(&media_type)
+    } else {
+        Image::sniff(&file.data)
+    };
+    judged
+        .filter(|image| allowed.contains(image))
+        .ok_or_else(|| bad_request("uploaded-file-extension-invalid", title, "file"))
 }
 
 // -------------------------------------------------------------- pagination ---

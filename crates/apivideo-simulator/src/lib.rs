@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub mod cli;
+mod control;
 mod events;
 mod faults;
 mod handlers;

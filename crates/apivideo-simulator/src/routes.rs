@@ -341,6 +341,63 @@ mod tests {
         assert!(matches!(find("GET", "/videos//status"), Match::NotFound));
     }
 
+    /// The simulator serves exactly the operations of the generated table: same methods,
+    /// same path templates, same need for credentials, none missing, none extra.
+    #[test]
+    fn the_routes_are_the_operations_of_the_spec() {
+        use apivideo_api::operations::ALL;
+
+        assert_eq!(ALL.len(), 59, "the spec's operation count changed");
+        let mut problems = Vec::new();
+        for op in ALL {
+            let matching: Vec<&Route> = ROUTES
+                .iter()
+                .filter(|route| route.method == op.method.as_str() && route.template == op.path)
+                .collect();
+            match matching.as_slice() {
+                [route] if route.auth == op.requires_credentials() => {}
+                [route] => problems.push(format!(
+                    "{} {} ({}): the simulator {} credentials, the spec {}",
+                    op.method,
+                    op.path,
+                    op.id,
+                    if route.auth {
+                        "requires"
+                    } else {
+                        "does not require"
+                    },
+                    if op.requires_credentials() {
+                        "requires them"
+                    } else {
+                        "does not"
+                    },
+                )),
+                [] => problems.push(format!("{} {} ({}): no route", op.method, op.path, op.id)),
+                _ => problems.push(format!(
+                    "{} {} ({}): several routes",
+                    op.method, op.path, op.id
+                )),
+            }
+        }
+        for route in ROUTES {
+            let known = ALL
+                .iter()
+                .any(|op| op.method.as_str() == route.method && op.path == route.template);
+            if !known {
+                problems.push(format!("{}: not an operation of the spec", route.key()));
+            }
+        }
+        for (i, route) in ROUTES.iter().enumerate() {
+            if ROUTES[i + 1..].iter().any(|other| other.op == route.op) {
+                problems.push(format!(
+                    "{}: its handler serves another route too",
+                    route.key()
+                ));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
     #[test]
     fn keys_are_canonical() {
         assert_eq!(

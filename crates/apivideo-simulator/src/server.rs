@@ -207,6 +207,24 @@ async fn handle(
         // Never more than the scheme: the credentials stay out of the log.
     };
 
+    if path.starts_with(crate::control::PREFIX) {
+        // The simulator's own controls: no faults, rate limit, credentials or log.
+        let raw_query = parts.uri.query().map(str::to_owned);
+        let mut req = Req {
+            query: h::parse_query(raw_query.as_deref()),
+            raw_query,
+            path,
+            headers: parts.headers,
+            body,
+            params: Vec::new(),
+        };
+        let resp = crate::control::handle(&shared, &parts.method, &mut req)
+            .await
+            .unwrap_or_else(h::Problem::into_response);
+        h::drain(&mut req.body, DRAIN_LIMIT).await;
+        return Ok(resp);
+    }
+
     let (route, params) = match routes::find(parts.method.as_str(), &path) {
         Match::Found(route, params) => (route, params),
         Match::MethodNotAllowed(allowed) => {

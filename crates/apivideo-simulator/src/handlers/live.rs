@@ -219,9 +219,9 @@ pub(crate) async fn upload_thumbnail(shared: &Arc<Shared>, req: &mut Req) -> Han
     }
     let mut form = h::multipart(req).await?;
     let file = h::require_file(&mut form)?;
-    h::check_extension(
+    h::check_image(
         &file,
-        &["jpg", "jpeg", "png", "webp"],
+        &[h::Image::Jpeg, h::Image::Png, h::Image::Webp],
         "Thumbnails must be JPEG, PNG or WebP images.",
     )?;
     let mut state = shared.lock();

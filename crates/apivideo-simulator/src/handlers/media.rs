@@ -6,7 +6,7 @@ use apivideo_api::models;
 use http::StatusCode;
 
 use super::videos::{self, active};
-use crate::http::{self as h, HandlerResult, Invalid, Problem, Req};
+use crate::http::{self as h, HandlerResult, Image, Invalid, Problem, Req};
 use crate::state::{CaptionRec, Shared, new_id, now};
 
 const MAX_THUMBNAIL: usize = 8 << 20;
@@ -18,9 +18,9 @@ pub(crate) async fn upload_thumbnail(shared: &Arc<Shared>, req: &mut Req) -> Han
     active(&mut shared.lock(), &id)?;
     let mut form = h::multipart(req).await?;
     let file = h::require_file(&mut form)?;
-    h::check_extension(
+    h::check_image(
         &file,
-        &["jpg", "jpeg", "png", "webp"],
+        &[Image::Jpeg, Image::Png, Image::Webp],
         "Thumbnails must be JPEG, PNG or WebP images.",
     )?;
     if file.data.len() > MAX_THUMBNAIL {
@@ -37,9 +37,20 @@ pub(crate) async fn upload_thumbnail(shared: &Arc<Shared>, req: &mut Req) -> Han
     Ok(h::json(StatusCode::OK, &videos::render(rec)))
 }
 
-/// `HH:MM:SS` with optional `.ss` hundredths.
+/// A timecode in one of the forms api.video documents for this field ("hh:mm:ss.ms",
+/// "hh:mm:ss:frameNumber", or "124" seconds; the description ships in its clients, e.g.
+/// the Python client's `VideoThumbnailPickPayload`): `HH:MM:SS`, optionally followed by
+/// a fraction of one to three digits or by `:FF`, a frame number of one or two digits;
+/// or a whole number of seconds (up to seven digits). Its PHP client test picks
+/// `00:00:09.000` against the API, its Node test `00:15:22.05`.
 fn is_thumbnail_timecode(value: &str) -> bool {
     let bytes = value.as_bytes();
+    let digits = |range: &[u8], min: usize, max: usize| {
+        (min..=max).contains(&range.len()) && range.iter().all(u8::is_ascii_digit)
+    };
+    if digits(bytes, 1, 7) {
+        return true;
+    }
     let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
     let clock = bytes.len() >= 8
         && digit(0)
@@ -50,7 +61,15 @@ fn is_thumbnail_timecode(value: &str) -> bool {
         && bytes[5] == b':'
         && digit(6)
         && digit(7);
-    clock && (bytes.len() == 8 || (bytes.len() == 11 && bytes[8] == b'.' && digit(9) && digit(10)))
+    if !clock {
+        return false;
+    }
+    match &bytes[8..] {
+        [] => true,
+        [b'.', fraction @ ..] => digits(fraction, 1, 3),
+        [b':', frame @ ..] => digits(frame, 1, 2),
+        _ => false,
+    }
 }
 
 pub(crate) async fn pick_thumbnail(shared: &Arc<Shared>, req: &mut Req) -> HandlerResult {
@@ -58,7 +77,7 @@ pub(crate) async fn pick_thumbnail(shared: &Arc<Shared>, req: &mut Req) -> Handl
     if !is_thumbnail_timecode(&payload.timecode) {
         return Err(h::bad_request(
             "invalid-attribute",
-            "The timecode must be written HH:MM:SS or HH:MM:SS.ss.",
+            "The timecode must be written HH:MM:SS, HH:MM:SS.mmm, HH:MM:SS:FF or as seconds.",
             "timecode",
         ));
     }
@@ -141,8 +160,28 @@ const REGIONS: &[(&str, &str)] = &[
     ("US", "United States"),
 ];
 
-/// Checks an IETF tag such as `en`, `fr-CA` or `zh-Hant`; returns it normalized with
-/// its endonym.
+/// Every two-letter language code of ISO 639-1. The API takes them all, not only the
+/// ones with a name in [`LANGUAGES`]: api.video's PHP client tests upload captions and
+/// chapters in `ch` (tests/Api/CaptionsApiTest.php and ChaptersApiTest.php, `testList`).
+const ISO_639_1: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Checks an IETF tag such as `en`, `fr-CA`, `zh-Hant` or `zh-Hans-CN` (language, then
+/// an optional script, then an optional region, as the API's description of the
+/// parameter allows); returns it normalized with its endonym (the code itself for a
+/// language the simulator has no name for).
 pub(crate) fn language_tag(tag: &str) -> Result<(String, String), Problem> {
     let unsupported = |hint: &str| {
         h::bad_request_many(
@@ -157,38 +196,56 @@ pub(crate) fn language_tag(tag: &str) -> Result<(String, String), Problem> {
     if tag.contains('_') {
         return Err(unsupported("Separate subtags with dashes, as in pt-BR."));
     }
-    let mut subtags = tag.split('-');
+    let mut subtags = tag.split('-').peekable();
     let primary = subtags.next().unwrap_or_default().to_ascii_lowercase();
-    let Some((_, name)) = LANGUAGES.iter().find(|(code, _)| *code == primary) else {
+    if !ISO_639_1.contains(&primary.as_str()) {
         return Err(unsupported(
             "Use a supported language code such as en, fr or pt-BR.",
         ));
-    };
-    match (subtags.next(), subtags.next()) {
-        (None, _) => Ok((primary, (*name).to_owned())),
-        (Some(sub), None) if sub.len() == 2 && sub.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            let region = sub.to_ascii_uppercase();
-            let region_name = REGIONS
-                .iter()
-                .find(|(code, _)| *code == region)
-                .map_or(region.as_str(), |(_, name)| name);
-            Ok((
-                format!("{primary}-{region}"),
-                format!("{name} ({region_name})"),
-            ))
-        }
-        (Some(sub), None) if sub.len() == 4 && sub.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            let script = format!(
-                "{}{}",
-                sub[..1].to_ascii_uppercase(),
-                sub[1..].to_ascii_lowercase()
-            );
-            Ok((format!("{primary}-{script}"), format!("{name} ({script})")))
-        }
-        _ => Err(unsupported(
-            "Use a language code with at most a region, as in pt-BR.",
-        )),
     }
+    let name = LANGUAGES
+        .iter()
+        .find(|(code, _)| *code == primary)
+        .map_or(primary.as_str(), |(_, name)| name);
+    let alphabetic =
+        |sub: &str, len: usize| sub.len() == len && sub.bytes().all(|b| b.is_ascii_alphabetic());
+    let script = subtags.next_if(|sub| alphabetic(sub, 4)).map(|sub| {
+        format!(
+            "{}{}",
+            sub[..1].to_ascii_uppercase(),
+            sub[1..].to_ascii_lowercase()
+        )
+    });
+    let region = subtags
+        .next_if(|sub| alphabetic(sub, 2))
+        .map(str::to_ascii_uppercase);
+    if subtags.next().is_some() {
+        return Err(unsupported(
+            "Use a language code with at most a script and a region, as in pt-BR or zh-Hans-CN.",
+        ));
+    }
+    let mut normalized = primary.clone();
+    let mut details = Vec::new();
+    if let Some(script) = &script {
+        normalized = format!("{normalized}-{script}");
+        details.push(script.clone());
+    }
+    if let Some(region) = &region {
+        normalized = format!("{normalized}-{region}");
+        details.push(
+            REGIONS
+                .iter()
+                .find(|(code, _)| code == region)
+                .map_or(region.as_str(), |(_, name)| name)
+                .to_owned(),
+        );
+    }
+    let name = if details.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} ({})", details.join(", "))
+    };
+    Ok((normalized, name))
 }
 
 // ---------------------------------------------------------------- captions ---
@@ -393,9 +450,9 @@ pub(crate) fn list_chapters(shared: &Arc<Shared>, req: &Req) -> HandlerResult {
 pub(crate) async fn create_watermark(shared: &Arc<Shared>, req: &mut Req) -> HandlerResult {
     let mut form = h::multipart(req).await?;
     let file = h::require_file(&mut form)?;
-    h::check_extension(
+    h::check_image(
         &file,
-        &["jpg", "jpeg", "png"],
+        &[Image::Jpeg, Image::Png],
         "Watermarks must be .jpg, .jpeg or .png files.",
     )?;
     let id = new_id("watermark_");
@@ -449,13 +506,43 @@ mod tests {
         assert!(language_tag("pt_BR").is_err());
         assert!(language_tag("xx").is_err());
         assert!(language_tag("en-US-x-y").is_err());
+        assert!(language_tag("fr-").is_err());
+        assert!(language_tag("fr-CA-Latn").is_err());
+        // A code without a name here (api.video's PHP client tests send `ch`).
+        assert_eq!(
+            language_tag("ch").unwrap(),
+            ("ch".to_owned(), "ch".to_owned())
+        );
+        // The API's own example of a script and a region.
+        assert_eq!(
+            language_tag("zh-hans-cn").unwrap(),
+            ("zh-Hans-CN".to_owned(), "中文 (Hans, 中国)".to_owned())
+        );
+        assert_eq!(language_tag("zh-Hant").unwrap().0, "zh-Hant");
     }
 
     #[test]
     fn thumbnail_timecodes() {
         assert!(is_thumbnail_timecode("00:01:02"));
         assert!(is_thumbnail_timecode("00:01:02.50"));
-        assert!(!is_thumbnail_timecode("0:01:02"));
-        assert!(!is_thumbnail_timecode("00:01:02.5"));
+        // The forms api.video documents, and what its PHP client test sends
+        // (tests/Api/VideosApiTest.php, testUpload).
+        assert!(is_thumbnail_timecode("00:00:09.000"));
+        assert!(is_thumbnail_timecode("00:01:02.5"));
+        assert!(is_thumbnail_timecode("00:01:02:12"));
+        assert!(is_thumbnail_timecode("124"));
+        for bad in [
+            "0:01:02",
+            "00:00:09.0000",
+            "00:00:09.",
+            "00:00:09:",
+            "00:00:09:123",
+            "12345678",
+            "",
+            "00:01:02 ",
+            "aa:bb:cc",
+        ] {
+            assert!(!is_thumbnail_timecode(bad), "{bad:?}");
+        }
     }
 }

@@ -196,9 +196,9 @@ pub(crate) async fn upload_logo(shared: &Arc<Shared>, req: &mut Req) -> HandlerR
     }
     let mut form = h::multipart(req).await?;
     let file = h::require_file(&mut form)?;
-    h::check_extension(
+    let image = h::check_image(
         &file,
-        &["jpg", "jpeg", "png"],
+        &[h::Image::Jpeg, h::Image::Png],
         "Logos must be JPEG or PNG images.",
     )?;
     if file.data.len() > MAX_LOGO {
@@ -211,11 +211,7 @@ pub(crate) async fn upload_logo(shared: &Arc<Shared>, req: &mut Req) -> HandlerR
     let link = form.fields.remove("link").filter(|link| !link.is_empty());
     let mut state = shared.lock();
     let theme = state.players.get_mut(&id).ok_or_else(player_not_found)?;
-    let ext = if file.extension().as_deref() == Some("png") {
-        "png"
-    } else {
-        "jpg"
-    };
+    let ext = image.extension();
     let mut assets = models::PlayerThemeAssets::new()
         .logo(format!("https://vod.api.video/players/{id}/logo.{ext}"));
     assets.link = link;

@@ -28,18 +28,13 @@ fn invalid_range(title: impl Into<String>) -> Problem {
     h::bad_request("invalid-content-range", title, "Content-Range")
 }
 
-/// Parses `Content-Range`; `parts` says whether `part N/M` is accepted.
-pub(crate) fn parse_range(header: Option<&str>, parts: bool) -> Result<Range, Problem> {
+/// Parses `Content-Range`: `bytes FROM-TO/TOTAL` or `part N/TOTAL` (`part N/*`).
+pub(crate) fn parse_range(header: Option<&str>) -> Result<Range, Problem> {
     let Some(header) = header.map(str::trim).filter(|h| !h.is_empty()) else {
         return Ok(Range::Whole);
     };
-    let malformed = || {
-        invalid_range(if parts {
-            "Content-Range must read bytes FROM-TO/TOTAL or part N/TOTAL."
-        } else {
-            "Content-Range must read bytes FROM-TO/TOTAL."
-        })
-    };
+    let malformed =
+        || invalid_range("Content-Range must read bytes FROM-TO/TOTAL or part N/TOTAL.");
     let (unit, rest) = header.split_once(' ').ok_or_else(malformed)?;
     let (position, total) = rest.trim().split_once('/').ok_or_else(malformed)?;
     let number = |s: &str| -> Result<u64, Problem> {
@@ -67,7 +62,7 @@ pub(crate) fn parse_range(header: Option<&str>, parts: bool) -> Result<Range, Pr
             )));
         }
         Ok(Range::Bytes { from, to, total })
-    } else if parts && unit.eq_ignore_ascii_case("part") {
+    } else if unit.eq_ignore_ascii_case("part") {
         let number = number(position)?;
         if number == 0 {
             return Err(invalid_range("Parts are numbered from 1."));
@@ -87,7 +82,7 @@ pub(crate) fn parse_range(header: Option<&str>, parts: bool) -> Result<Range, Pr
 pub(crate) async fn source(shared: &Arc<Shared>, req: &mut Req) -> HandlerResult {
     let id = req.param("videoId").to_owned();
     videos::active(&mut shared.lock(), &id)?;
-    let range = parse_range(req.header("content-range"), true)?;
+    let range = parse_range(req.header("content-range"))?;
     let mut form = h::multipart(req).await?;
     let file = h::require_file(&mut form)?;
     let video = accept(shared, &id, range, file.data)?;
@@ -113,7 +108,9 @@ pub(crate) async fn with_token(shared: &Arc<Shared>, req: &mut Req) -> HandlerRe
     if !tokens::is_valid(&shared.lock(), &token) {
         return Err(invalid_token());
     }
-    let range = parse_range(req.header("content-range"), false)?;
+    // Parts too: api.video's clients send `part N/*` ... `part N/N` in their progressive
+    // sessions with a token, and `part n/M` on every chunk of an ordinary chunked upload.
+    let range = parse_range(req.header("content-range"))?;
     let mut form = h::multipart(req).await?;
     let file = h::require_file(&mut form)?;
 
@@ -132,12 +129,13 @@ pub(crate) async fn with_token(shared: &Arc<Shared>, req: &mut Req) -> HandlerRe
             })?;
             id.to_owned()
         }
-        // No videoId: this request starts a new video, as on api.video.
+        // No videoId: this request starts a new video, as on api.video, titled with the
+        // file name as sent, whole (a first part `10m.mp4.part.a` makes that title).
         _ => {
             let title = file
                 .file_name
                 .as_deref()
-                .map(|name| name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+                .map(str::trim)
                 .filter(|name| !name.is_empty())
                 .unwrap_or("video")
                 .to_owned();
@@ -354,9 +352,9 @@ mod tests {
 
     #[test]
     fn parses_the_three_forms() {
-        assert_eq!(parse_range(None, true).unwrap(), Range::Whole);
+        assert_eq!(parse_range(None).unwrap(), Range::Whole);
         assert_eq!(
-            parse_range(Some("bytes 0-9/20"), true).unwrap(),
+            parse_range(Some("bytes 0-9/20")).unwrap(),
             Range::Bytes {
                 from: 0,
                 to: 9,
@@ -364,14 +362,14 @@ mod tests {
             }
         );
         assert_eq!(
-            parse_range(Some("part 2/*"), true).unwrap(),
+            parse_range(Some("part 2/*")).unwrap(),
             Range::Part {
                 number: 2,
                 total: None
             }
         );
         assert_eq!(
-            parse_range(Some("part 3/3"), true).unwrap(),
+            parse_range(Some("part 3/3")).unwrap(),
             Range::Part {
                 number: 3,
                 total: Some(3)
@@ -391,8 +389,7 @@ mod tests {
             "part 4/3",
             "lines 1-2/3",
         ] {
-            assert!(parse_range(Some(bad), true).is_err(), "{bad}");
+            assert!(parse_range(Some(bad)).is_err(), "{bad}");
         }
-        assert!(parse_range(Some("part 1/*"), false).is_err());
     }
 }

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command as Process, Stdio};
 use std::time::Duration;
 
-use apivideo_simulator::cli::{Args, Command, DEFAULT_PORT, parse};
+use apivideo_simulator::cli::{Args, Command, DEFAULT_PORT, USAGE, parse};
 use apivideo_simulator::{DEFAULT_API_KEY, DEFAULT_ENCODING_DELAY, DEFAULT_TOKEN_TTL};
 use reqwest::StatusCode;
 
@@ -139,4 +139,35 @@ async fn the_binary_prints_its_url_and_serves() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(2));
+}
+
+/// Everything a user of another language needs is in `--help`: the base URL printed, the
+/// key accepted and how to change it, both kinds of credentials, faults and rate limits.
+#[test]
+fn help_tells_how_to_point_a_client_at_it() {
+    for needed in [
+        "listening on http://127.0.0.1:",
+        "base URL",
+        DEFAULT_API_KEY,
+        "--api-key KEY",
+        "Bearer",
+        "POST /auth/api-key",
+        "Basic",
+        "POST /upload?token=",
+        "/_simulator/faults",
+        "failNext",
+        "resetNext",
+        "latency",
+        "rateLimit",
+        "--rate-limit N",
+        "X-RateLimit-Retry-After",
+    ] {
+        assert!(USAGE.contains(needed), "--help does not mention {needed:?}");
+    }
+    let output = Process::new(env!("CARGO_BIN_EXE_apivideo-simulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8(output.stdout).unwrap().trim_end(), USAGE);
 }

@@ -207,3 +207,129 @@ async fn shutdown_stops_serving() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(http().get(&url).send().await.is_err());
 }
+
+/// `/_simulator/faults`: the same faults over HTTP, for tests in other languages.
+#[tokio::test]
+async fn faults_can_be_injected_over_http() {
+    let sim = Simulator::start().await;
+    let control =
+        |method: Method| http().request(method, format!("{}/_simulator/faults", sim.base_url()));
+    expect_status(
+        control(Method::POST).json(&json!({
+            "failNext": {"route": "get /videos/{videoId}", "status": 503, "times": 2},
+            "latency": {"route": "GET /webhooks", "ms": 300},
+            "retryAfter": 7,
+        })),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    for _ in 0..2 {
+        expect_status(
+            call(&sim, Method::GET, "/videos/vi1"),
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+        .await;
+    }
+    expect_status(
+        call(&sim, Method::GET, "/videos/vi1"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let started = Instant::now();
+    expect_status(call(&sim, Method::GET, "/webhooks"), StatusCode::OK).await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    expect_status(
+        control(Method::POST).json(&json!({"failNext": {"route": "POST /upload", "status": 429}})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    let limited = expect_status(
+        http().post(format!("{}/upload?token=to1", sim.base_url())),
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await;
+    assert_eq!(limited.headers()["x-ratelimit-retry-after"], "7");
+
+    // A reset, then the rate limit lowered.
+    expect_status(
+        control(Method::POST)
+            .json(&json!({"resetNext": {"route": "GET /tags"}, "rateLimit": 1000})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert!(call(&sim, Method::GET, "/tags").send().await.is_err());
+    expect_status(call(&sim, Method::GET, "/tags"), StatusCode::OK).await;
+
+    // DELETE clears what is pending.
+    expect_status(
+        control(Method::POST).json(&json!({"failNext": {"route": "GET /tags", "status": 500}})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    expect_status(control(Method::DELETE), StatusCode::NO_CONTENT).await;
+    expect_status(call(&sim, Method::GET, "/tags"), StatusCode::OK).await;
+
+    expect_status(
+        control(Method::POST).json(&json!({"rateLimit": 0})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    expect_status(
+        call(&sim, Method::GET, "/tags"),
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await;
+
+    // The control calls are neither rate limited nor recorded.
+    expect_status(
+        control(Method::POST).json(&json!({"rateLimit": 1000})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert!(
+        sim.received_requests()
+            .iter()
+            .all(|request| !request.path.starts_with("/_simulator"))
+    );
+}
+
+#[tokio::test]
+async fn bad_control_requests_are_refused_and_change_nothing() {
+    let sim = Simulator::start().await;
+    let url = format!("{}/_simulator/faults", sim.base_url());
+    for (body, name) in [
+        (
+            json!({"failNext": {"route": "GET /nope", "status": 500}}),
+            "failNext[route]",
+        ),
+        (
+            json!({"failNext": {"route": "GET /tags", "status": 99}}),
+            "failNext[status]",
+        ),
+        (
+            json!({"failNext": {"route": "GET /tags", "status": 500, "times": 1_000_000_000_u64}}),
+            "failNext[times]",
+        ),
+        (json!({"resetNext": {"route": "tags"}}), "resetNext[route]"),
+        (
+            json!({"failNext": {"route": "GET /tags", "status": 500}, "latency": {"ms": 86_400_000}}),
+            "latency[ms]",
+        ),
+    ] {
+        let refused: Value = expect(http().post(&url).json(&body), StatusCode::BAD_REQUEST).await;
+        assert_eq!(refused["name"], name, "{body}");
+    }
+    for body in [json!({"failnext": {}}), json!([]), json!({"rateLimit": -1})] {
+        expect_status(http().post(&url).json(&body), StatusCode::BAD_REQUEST).await;
+    }
+    expect_status(http().post(&url).body("{"), StatusCode::BAD_REQUEST).await;
+    expect_status(http().get(&url), StatusCode::METHOD_NOT_ALLOWED).await;
+    expect_status(
+        http().post(format!("{}/_simulator/other", sim.base_url())),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // Nothing was injected: the first, valid, part of a refused body included.
+    expect_status(call(&sim, Method::GET, "/tags"), StatusCode::OK).await;
+}

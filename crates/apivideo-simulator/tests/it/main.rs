@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod clients;
 mod common;
 mod faults;
 mod rate_limit;

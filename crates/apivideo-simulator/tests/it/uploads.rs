@@ -212,7 +212,8 @@ async fn token_uploads_continue_with_the_video_id_or_start_anew() {
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(first.title.as_deref(), Some("Customer story"));
+    // Titled with the file name as sent, whole, as api.video does.
+    assert_eq!(first.title.as_deref(), Some("Customer story.mp4"));
     let id = first.video_id;
 
     let form = file_form(&file[2000..], "Customer story.mp4").text("videoId", id.clone());
