@@ -10,7 +10,6 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -86,18 +85,20 @@ async fn exchange(
     mut request: Request,
     silence: Duration,
 ) -> Result<Answer, Error> {
-    let activity = Arc::new(Activity::new());
     let streamed = request.body().is_some_and(|b| b.as_bytes().is_none());
-    if streamed {
-        if let Some(body) = request.body_mut().take() {
-            *request.body_mut() = Some(reqwest::Body::wrap(Watched {
-                inner: body,
-                activity: activity.clone(),
-            }));
-        }
+    // A body held in memory goes out at once: what follows is the wait for an answer.
+    let stage = if streamed {
+        Stage::SendingBody
     } else {
-        // A body held in memory goes out at once: what follows is the wait for an answer.
-        activity.stage(Stage::WaitingForAnswer);
+        Stage::WaitingForAnswer
+    };
+    let total = request
+        .headers()
+        .get(reqwest::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    let activity = Arc::new(Activity::new(stage, total));
+    if streamed && let Some(body) = request.body_mut().take() {
+        *request.body_mut() = Some(reqwest::Body::wrap(Watched::new(body, activity.clone())));
     }
     let origin = request.url().origin();
     let sending = std::pin::pin!(client.execute(request));
@@ -193,62 +194,147 @@ async fn read_body(
 
 /// When bytes last moved, and what the request was doing then.
 struct Activity {
-    start: Instant,
-    /// Milliseconds since `start` of the last movement.
-    last: AtomicU64,
-    stage: AtomicU8,
+    state: std::sync::Mutex<Progress>,
 }
 
+struct Progress {
+    start: Instant,
+    /// When silence starts counting: the last movement, or (once the body was handed
+    /// over) when the server can be expected to have read it.
+    quiet_since: Instant,
+    stage: Stage,
+    /// Body bytes handed to the connection.
+    handed: u64,
+    /// When half the body had been handed over, and how much exactly.
+    half: Option<(Instant, u64)>,
+    /// The body's length, when announced.
+    total: Option<u64>,
+}
+
+/// Below this, a body handed over "slowly" is noise, not a measured link rate.
+const MIN_RATE_WINDOW: Duration = Duration::from_millis(100);
+
 impl Activity {
-    fn new() -> Self {
+    fn new(stage: Stage, total: Option<u64>) -> Self {
+        let now = Instant::now();
         Self {
-            start: Instant::now(),
-            last: AtomicU64::new(0),
-            stage: AtomicU8::new(0),
+            state: std::sync::Mutex::new(Progress {
+                start: now,
+                quiet_since: now,
+                stage,
+                handed: 0,
+                half: None,
+                total,
+            }),
         }
     }
 
-    fn touch(&self) {
-        let now = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last.store(now, Ordering::Relaxed);
+    fn lock(&self) -> std::sync::MutexGuard<'_, Progress> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn stage(&self, stage: Stage) {
-        self.touch();
-        let code = match stage {
-            Stage::WaitingForAnswer => 1,
-            _ => 0,
+    /// The connection took `bytes` more of the body.
+    fn handed(&self, bytes: usize) {
+        let mut progress = self.lock();
+        let now = Instant::now();
+        progress.quiet_since = now;
+        progress.handed = progress.handed.saturating_add(bytes as u64);
+        if progress.half.is_none()
+            && progress
+                .total
+                .is_some_and(|total| progress.handed.saturating_mul(2) >= total)
+        {
+            progress.half = Some((now, progress.handed));
+        }
+        if progress.total.is_some_and(|total| progress.handed >= total) {
+            drop(progress);
+            self.body_sent();
+        }
+    }
+
+    /// The whole body was handed over: what follows is the wait for the answer.
+    ///
+    /// The operating system still holds the last part of the body (socket buffers of a
+    /// few MiB), which a slow link takes a while to deliver, so the silence counts from
+    /// when the server can be expected to have read it all: the body's length at the
+    /// rate the link showed over the second half of the body.
+    fn body_sent(&self) {
+        let mut progress = self.lock();
+        if progress.stage == Stage::WaitingForAnswer {
+            return;
+        }
+        let now = Instant::now();
+        progress.stage = Stage::WaitingForAnswer;
+        progress.quiet_since = now;
+        let (Some((half_at, half_bytes)), Some(total)) = (progress.half, progress.total) else {
+            return;
         };
-        self.stage.store(code, Ordering::Relaxed);
-    }
-
-    fn current_stage(&self) -> Stage {
-        match self.stage.load(Ordering::Relaxed) {
-            1 => Stage::WaitingForAnswer,
-            _ => Stage::SendingBody,
+        let window = now.saturating_duration_since(half_at);
+        let moved = progress.handed.saturating_sub(half_bytes);
+        if window < MIN_RATE_WINDOW || moved == 0 {
+            return;
+        }
+        // Expected end = start + total / rate, rate = moved / window.
+        let nanos = (window.as_nanos().saturating_mul(u128::from(total)))
+            .checked_div(u128::from(moved))
+            .unwrap_or(0);
+        let expected = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX));
+        if let Some(read_by) = progress.start.checked_add(expected)
+            && read_by > now
+        {
+            progress.quiet_since = read_by;
         }
     }
 
     /// Resolves once nothing moved for `silence`, with the stage it happened in.
     async fn stalled(&self, silence: Duration) -> Stage {
         loop {
-            let last = self
-                .start
-                .checked_add(Duration::from_millis(self.last.load(Ordering::Relaxed)))
-                .unwrap_or(self.start);
-            let deadline = last.checked_add(silence).unwrap_or(last);
+            let (since, stage) = {
+                let progress = self.lock();
+                (progress.quiet_since, progress.stage)
+            };
+            // A silence too long to represent never ends.
+            let Some(deadline) = since.checked_add(silence) else {
+                return std::future::pending().await;
+            };
             if Instant::now() >= deadline {
-                return self.current_stage();
+                return stage;
             }
             tokio::time::sleep_until(deadline).await;
         }
     }
 }
 
+/// The largest piece of body handed to the connection at once. The connection asks for
+/// the next piece only when it has room for it, so each request for a piece is a sign of
+/// progress; pieces far larger than what a slow link moves in `silence` would look like
+/// silence while they drain.
+const PIECE: usize = 64 * 1024;
+
 /// A request body that reports each piece the connection takes, and its end.
 struct Watched {
     inner: reqwest::Body,
+    /// The rest of a large frame of `inner`, handed out piece by piece.
+    pending: Bytes,
     activity: Arc<Activity>,
+}
+
+impl Watched {
+    fn new(inner: reqwest::Body, activity: Arc<Activity>) -> Self {
+        Self {
+            inner,
+            pending: Bytes::new(),
+            activity,
+        }
+    }
+
+    fn piece(&mut self) -> Bytes {
+        let piece = self.pending.split_to(self.pending.len().min(PIECE));
+        self.activity.handed(piece.len());
+        piece
+    }
 }
 
 impl HttpBody for Watched {
@@ -259,25 +345,40 @@ impl HttpBody for Watched {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, reqwest::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        match &polled {
-            // hyper may stop polling once the body says it ended, so the end is noted here.
-            Poll::Ready(Some(Ok(_))) if self.inner.is_end_stream() => {
-                self.activity.stage(Stage::WaitingForAnswer);
-            }
-            Poll::Ready(Some(Ok(_))) => self.activity.touch(),
-            Poll::Ready(None) => self.activity.stage(Stage::WaitingForAnswer),
-            _ => {}
+        if !self.pending.is_empty() {
+            return Poll::Ready(Some(Ok(Frame::data(self.piece()))));
         }
-        polled
+        match Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                Ok(data) => {
+                    self.pending = data;
+                    Poll::Ready(Some(Ok(Frame::data(self.piece()))))
+                }
+                Err(frame) => {
+                    self.activity.handed(0);
+                    Poll::Ready(Some(Ok(frame)))
+                }
+            },
+            Poll::Ready(None) => {
+                self.activity.body_sent();
+                Poll::Ready(None)
+            }
+            other => other,
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.pending.is_empty() && self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        let mut hint = self.inner.size_hint();
+        let pending = self.pending.len() as u64;
+        hint.set_lower(hint.lower().saturating_add(pending));
+        if let Some(upper) = hint.upper() {
+            hint.set_upper(upper.saturating_add(pending));
+        }
+        hint
     }
 }
 
@@ -296,14 +397,58 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn silence_is_measured_from_the_last_movement() {
-        let activity = Activity::new();
+        let activity = Activity::new(Stage::SendingBody, None);
         let silence = Duration::from_secs(2);
         tokio::time::advance(Duration::from_millis(1500)).await;
-        activity.touch();
+        activity.handed(10);
         let started = Instant::now();
         assert_eq!(activity.stalled(silence).await, Stage::SendingBody);
         assert_eq!(started.elapsed(), silence);
-        activity.stage(Stage::WaitingForAnswer);
+        activity.body_sent();
+        let started = Instant::now();
         assert_eq!(activity.stalled(silence).await, Stage::WaitingForAnswer);
+        assert_eq!(started.elapsed(), silence, "no rate measured: no allowance");
+    }
+
+    /// 10 MB handed over at 1 MB/s after a 4 MB burst (the socket buffers filling): the
+    /// server can be expected to have read everything 10 s after the start, so the wait
+    /// for the answer counts from there, not from the last byte handed over at 6 s.
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_for_the_answer_allows_for_what_the_link_still_carries() {
+        let activity = Activity::new(Stage::SendingBody, Some(10_000_000));
+        activity.handed(4_000_000);
+        for _ in 0..60 {
+            tokio::time::advance(Duration::from_millis(100)).await;
+            activity.handed(100_000);
+        }
+        let sent_at = Instant::now();
+        assert_eq!(activity.lock().stage, Stage::WaitingForAnswer);
+        let silence = Duration::from_secs(1);
+        assert_eq!(activity.stalled(silence).await, Stage::WaitingForAnswer);
+        let waited = sent_at.elapsed();
+        assert!(
+            (Duration::from_millis(4900)..=Duration::from_millis(5100)).contains(&waited),
+            "{waited:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unrepresentable_silence_never_ends() {
+        let activity = Activity::new(Stage::WaitingForAnswer, None);
+        let waited =
+            tokio::time::timeout(Duration::from_secs(3600), activity.stalled(Duration::MAX)).await;
+        assert!(waited.is_err(), "a `Duration::MAX` read timeout fired");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_sent_in_one_burst_gets_no_allowance() {
+        let activity = Activity::new(Stage::SendingBody, Some(1000));
+        activity.handed(1000);
+        let sent_at = Instant::now();
+        assert_eq!(
+            activity.stalled(Duration::from_secs(1)).await,
+            Stage::WaitingForAnswer
+        );
+        assert_eq!(sent_at.elapsed(), Duration::from_secs(1));
     }
 }

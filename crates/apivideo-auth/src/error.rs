@@ -50,7 +50,7 @@ pub enum Error {
     },
 
     /// The auth endpoint could not be reached, or the connection failed mid-way.
-    #[error("could not reach the api.video auth endpoint: {0}")]
+    #[error("could not get a token from the api.video auth endpoint")]
     Transport(#[source] BoxError),
 
     /// The auth endpoint answered, but not with a usable token.
@@ -85,7 +85,7 @@ pub enum Error {
     },
 
     /// An error from a user-supplied strategy or token endpoint.
-    #[error("credential provider failed: {0}")]
+    #[error("the credential provider failed")]
     Custom(#[source] BoxError),
 }
 

@@ -161,8 +161,10 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1_u32 << exponent)
             .min(self.max_backoff);
+        // Integer jitter: `Duration::mul_f64` can round past `Duration::MAX` and panic.
         let half = full / 2;
-        half.saturating_add(full.mul_f64(fastrand::f64()) / 2)
+        let spread = u64::try_from((full - half).as_nanos()).unwrap_or(u64::MAX);
+        half.saturating_add(Duration::from_nanos(fastrand::u64(0..=spread)))
     }
 
     /// Whether attempt number `attempt` (1-based), which ended in `failure`, is followed

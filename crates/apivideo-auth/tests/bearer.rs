@@ -493,3 +493,54 @@ async fn a_failing_token_endpoint_is_tried_three_times_then_reported_unavailable
     }
     assert_eq!(count(&server, "/auth/api-key").await, 3);
 }
+
+/// A server that hands out tokens announced to live 0 s cannot make callers storm it:
+/// concurrent callers share one request, and the next one waits for the lifetime floor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zero_second_tokens_cause_no_refresh_storm() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/api-key"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("Z", 0))
+                .set_delay(SLOW),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auth/refresh"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("Y", 0)))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let auth = Arc::new(bearer(&server, &clock));
+
+    let results = ask_concurrently(Arc::clone(&auth)).await;
+    for result in &results {
+        assert_eq!(
+            header_string(result.as_ref().expect("a token")),
+            bearer_header("Z")
+        );
+    }
+    assert_eq!(
+        count(&server, "/auth/api-key").await,
+        1,
+        "one request for 100 callers"
+    );
+
+    // Half the floor later (when renewal is due), still no storm: one refresh in all.
+    clock.advance(apivideo_auth::MIN_TOKEN_LIFETIME / 2 - Duration::from_millis(1));
+    ask_concurrently(Arc::clone(&auth)).await;
+    assert_eq!(count(&server, "/auth/refresh").await, 0);
+    clock.advance(Duration::from_millis(1));
+    let results = ask_concurrently(Arc::clone(&auth)).await;
+    for result in &results {
+        assert_eq!(
+            header_string(result.as_ref().expect("a token")),
+            bearer_header("Y")
+        );
+    }
+    assert_eq!(count(&server, "/auth/refresh").await, 1);
+    assert_eq!(count(&server, "/auth/api-key").await, 1);
+}

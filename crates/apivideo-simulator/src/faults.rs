@@ -53,6 +53,10 @@ struct Pending {
     failures: HashMap<String, Vec<u16>>,
     /// Route → connections left to reset.
     resets: HashMap<String, usize>,
+    /// Route → statuses to answer once the request was handled, in order.
+    failures_after: HashMap<String, Vec<u16>>,
+    /// Route → connections left to reset once the request was handled.
+    resets_after: HashMap<String, usize>,
     /// Route → delay before answering.
     latency: HashMap<String, Duration>,
     /// Delay for every route without its own.
@@ -66,6 +70,8 @@ impl Default for Pending {
         Self {
             failures: HashMap::new(),
             resets: HashMap::new(),
+            failures_after: HashMap::new(),
+            resets_after: HashMap::new(),
             latency: HashMap::new(),
             latency_all: None,
             retry_after: 1,
@@ -108,6 +114,29 @@ impl FaultState {
         }
         let retry_after = pending.retry_after;
         let statuses = pending.failures.get_mut(route)?;
+        if statuses.is_empty() {
+            return None;
+        }
+        let status = statuses.remove(0);
+        Some(Injected::Fail {
+            status,
+            retry_after,
+        })
+    }
+}
+
+impl FaultState {
+    /// Takes the next fault that strikes after `route`'s request was handled, if any.
+    pub fn take_after(&self, route: &str) -> Option<Injected> {
+        let mut pending = self.lock();
+        if let Some(left) = pending.resets_after.get_mut(route)
+            && *left > 0
+        {
+            *left -= 1;
+            return Some(Injected::Reset);
+        }
+        let retry_after = pending.retry_after;
+        let statuses = pending.failures_after.get_mut(route)?;
         if statuses.is_empty() {
             return None;
         }
@@ -175,6 +204,49 @@ impl Faults {
         self
     }
 
+    /// The next `n` requests to `route` are handled (whatever they change on the server
+    /// is changed: a video created, a chunk stored), then answered `status` instead of
+    /// their answer: the client cannot tell that its request took effect. This is what
+    /// a proxy timing out or a server failing after its work looks like, and what a
+    /// client that retries non-idempotent requests turns into duplicates.
+    ///
+    /// # Panics
+    ///
+    /// If `route` is not a route of the spec or `status` is not in 100..=599.
+    pub fn fail_after_handling(&self, route: impl AsRef<str>, n: usize, status: u16) -> &Self {
+        assert!(
+            (100..=599).contains(&status),
+            "apivideo-simulator: {status} is not an HTTP status"
+        );
+        let route = Self::route(route.as_ref());
+        self.shared
+            .faults
+            .lock()
+            .failures_after
+            .entry(route)
+            .or_default()
+            .extend(std::iter::repeat_n(status, n));
+        self
+    }
+
+    /// The next `n` requests to `route` are handled, then their connection is reset
+    /// instead of answered (`SO_LINGER` 0): the work was done, the client sees a reset.
+    ///
+    /// # Panics
+    ///
+    /// If `route` is not a route of the spec.
+    pub fn reset_after_handling(&self, route: impl AsRef<str>, n: usize) -> &Self {
+        let route = Self::route(route.as_ref());
+        *self
+            .shared
+            .faults
+            .lock()
+            .resets_after
+            .entry(route)
+            .or_default() += n;
+        self
+    }
+
     /// Delays every answer on `route` by `delay`, until changed (`Duration::ZERO`
     /// removes it). `route` is a route of the spec, or every route: `"*"`, `"all"` or
     /// `None`. A route's own latency wins over the one for all.
@@ -223,6 +295,8 @@ impl Faults {
         let mut pending = self.shared.faults.lock();
         pending.failures.clear();
         pending.resets.clear();
+        pending.failures_after.clear();
+        pending.resets_after.clear();
         pending.latency.clear();
         pending.latency_all = None;
         self

@@ -314,7 +314,21 @@ async fn handle(
     };
     let resp = handlers::dispatch(&shared, route.op, &mut req).await;
     h::drain(&mut req.body, DRAIN_LIMIT).await;
-    Ok(finish(&shared, resp, rate, seen))
+    match shared.faults.take_after(&seen.route) {
+        Some(Injected::Reset) => {
+            reset.store(true, Ordering::SeqCst);
+            tracing::debug!(route = %seen.route, "resetting the connection after handling (fault)");
+            seen.record(&shared, None);
+            Err(ConnectionReset)
+        }
+        Some(Injected::Fail { status, .. }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let failed =
+                h::problem_for_status(status, "Injected failure after handling.").into_response();
+            Ok(finish(&shared, with_status(failed, status), rate, seen))
+        }
+        None => Ok(finish(&shared, resp, rate, seen)),
+    }
 }
 
 fn with_status(mut resp: Resp, status: StatusCode) -> Resp {

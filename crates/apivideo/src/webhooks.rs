@@ -44,6 +44,11 @@ impl SignatureSecret {
     pub fn new(secret: impl Into<String>) -> Self {
         Self(SecretString::from(secret.into()))
     }
+
+    /// True for an empty (or blank) secret, which [`verify`] refuses.
+    pub fn is_empty(&self) -> bool {
+        self.0.expose_secret().trim().is_empty()
+    }
 }
 
 impl std::fmt::Debug for SignatureSecret {
@@ -77,6 +82,10 @@ pub enum VerifyError {
     /// The signature does not match the body: forged, altered, or another secret.
     #[error("the signature does not match the body")]
     Mismatch,
+    /// The secret is empty: anyone can compute the signature of an empty key, so nothing
+    /// verified with it could be trusted.
+    #[error("the signature secret is empty; use the webhook's `signatureSecret`")]
+    EmptySecret,
     /// The body is signed but is not a JSON event.
     #[error("the delivery is not a JSON event: {0}")]
     InvalidPayload(String),
@@ -95,8 +104,12 @@ pub fn sign(secret: &SignatureSecret, body: &[u8]) -> String {
     hex::encode(mac(secret, body).finalize().into_bytes())
 }
 
-/// Checks `signature` (the header's value) against `body`, in constant time.
+/// Checks `signature` (the header's value) against `body`, in constant time. An empty
+/// secret is refused ([`VerifyError::EmptySecret`]): it would accept forged deliveries.
 pub fn verify(secret: &SignatureSecret, body: &[u8], signature: &str) -> Result<(), VerifyError> {
+    if secret.is_empty() {
+        return Err(VerifyError::EmptySecret);
+    }
     let signature = signature.trim();
     if signature.is_empty() {
         return Err(VerifyError::MissingSignature);

@@ -493,7 +493,10 @@ impl Job {
     ) -> Result<Video> {
         let bytes = chunk_range(index, self.chunk_size, total);
         let body = match data {
-            Data::Ranged(ranged) => Body::Ranged(ranged.clone(), bytes),
+            Data::Ranged(ranged) => {
+                ranged.check_len(total)?;
+                Body::Ranged(ranged.clone(), bytes)
+            }
             Data::Sequential(reader) => Body::Buffered(reader.read(bytes).await?),
         };
         self.send_with_retries(&body, index, Some(count), Some(total), range)

@@ -145,7 +145,7 @@ impl Resume {
 /// An upload that stopped before it completed.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "upload{} stopped after {} confirmed bytes: {source}",
+    "upload{} stopped after {} confirmed bytes",
     video_id.as_ref().map(|id| format!(" of video {id}")).unwrap_or_default(),
     resume.as_ref().map_or(0, Resume::confirmed_bytes)
 )]

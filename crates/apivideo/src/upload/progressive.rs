@@ -148,33 +148,43 @@ impl ProgressiveUpload {
 
     async fn part_body(&self, source: Source, last: bool) -> Result<Body> {
         let (prepared, _) = source.prepare("part").await?;
-        let (body, len) = match prepared {
-            Prepared::Ranged { data, len } => (Body::Ranged(data, 0..len), len),
+        // Sizes are checked before anything is read into memory.
+        let check = |len: u64| -> Result<()> {
+            if len > MAX_CHUNK_SIZE {
+                return Err(Error::invalid(
+                    "part",
+                    format!("{len} bytes is more than 128 MiB"),
+                ));
+            }
+            if !last && len < MIN_CHUNK_SIZE {
+                return Err(Error::invalid(
+                    "part",
+                    format!("{len} bytes is less than 5 MiB; only the last part may be smaller"),
+                ));
+            }
+            if len == 0 {
+                return Err(Error::invalid("part", "the part is empty"));
+            }
+            Ok(())
+        };
+        let body = match prepared {
+            Prepared::Ranged { data, len } => {
+                check(len)?;
+                Body::Ranged(data, 0..len)
+            }
             Prepared::Sequential { reader, len } => {
+                check(len)?;
                 reader.plan([0]).await;
-                (Body::Buffered(reader.read(0..len).await?), len)
+                Body::Buffered(reader.read(0..len).await?)
             }
             Prepared::Unknown(mut reader) => {
+                // A stream's length is only known by reading it: at most one byte past the
+                // limit is held before it is refused.
                 let bytes = read_up_to(&mut reader, MAX_CHUNK_SIZE + 1).await?;
-                let len = bytes.len() as u64;
-                (Body::Buffered(bytes), len)
+                check(bytes.len() as u64)?;
+                Body::Buffered(bytes)
             }
         };
-        if len > MAX_CHUNK_SIZE {
-            return Err(Error::invalid(
-                "part",
-                format!("{len} bytes is more than 128 MiB"),
-            ));
-        }
-        if !last && len < MIN_CHUNK_SIZE {
-            return Err(Error::invalid(
-                "part",
-                format!("{len} bytes is less than 5 MiB; only the last part may be smaller"),
-            ));
-        }
-        if len == 0 {
-            return Err(Error::invalid("part", "the part is empty"));
-        }
         Ok(body)
     }
 

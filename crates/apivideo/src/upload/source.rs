@@ -267,7 +267,7 @@ impl Source {
                     ));
                 }
                 Prepared::Sequential {
-                    reader: Arc::new(Sequential::new(reader)),
+                    reader: Arc::new(Sequential::new(reader, len)),
                     len,
                 }
             }
@@ -278,6 +278,25 @@ impl Source {
 }
 
 impl Ranged {
+    /// Fails when a file changed size since the upload started: sending the bytes it holds
+    /// now would make a truncated or corrupted video without anyone noticing.
+    pub(crate) fn check_len(&self, expected: u64) -> std::io::Result<()> {
+        let Self::File(file) = self else {
+            return Ok(());
+        };
+        let now = file.metadata()?.len();
+        if now == expected {
+            return Ok(());
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file changed size during the upload: {expected} bytes when it started, \
+                 {now} now"
+            ),
+        ))
+    }
+
     /// The bytes of `range` as a body, read as it is sent.
     pub(crate) fn body(
         &self,
@@ -369,6 +388,8 @@ pub(crate) struct Sequential {
 
 struct SequentialState {
     reader: Box<dyn AsyncRead + Send + Unpin>,
+    /// The length the caller declared.
+    len: u64,
     position: u64,
     /// Starts of the ranges still to read, in the only order they can be read.
     order: std::collections::VecDeque<u64>,
@@ -376,10 +397,11 @@ struct SequentialState {
 }
 
 impl Sequential {
-    fn new(reader: Box<dyn AsyncRead + Send + Unpin>) -> Self {
+    fn new(reader: Box<dyn AsyncRead + Send + Unpin>, len: u64) -> Self {
         Self {
             state: tokio::sync::Mutex::new(SequentialState {
                 reader,
+                len,
                 position: 0,
                 order: std::collections::VecDeque::new(),
                 failed: false,
@@ -415,16 +437,51 @@ impl Sequential {
                 if state.order.front() == Some(&range.start) {
                     state.order.pop_front();
                     let result = async {
-                        let skip = range.start - state.position;
+                        let declared = state.len;
+                        let short = |read: u64| {
+                            std::io::Error::new(
+                                std::io::ErrorKind::UnexpectedEof,
+                                format!(
+                                    "the reader ended after {read} bytes; it was declared to \
+                                     hold {declared}"
+                                ),
+                            )
+                        };
+                        let skip = range.start.saturating_sub(state.position);
                         if skip > 0 {
-                            tokio::io::copy(
+                            let skipped = tokio::io::copy(
                                 &mut (&mut state.reader).take(skip),
                                 &mut tokio::io::sink(),
                             )
                             .await?;
+                            if skipped < skip {
+                                return Err(short(state.position.saturating_add(skipped)));
+                            }
                         }
-                        let mut buffer = vec![0u8; (range.end - range.start) as usize];
-                        state.reader.read_exact(&mut buffer).await?;
+                        let want = range.end.saturating_sub(range.start);
+                        let mut buffer = Vec::with_capacity(
+                            usize::try_from(want).unwrap_or(usize::MAX).min(1 << 27),
+                        );
+                        let got = (&mut state.reader)
+                            .take(want)
+                            .read_to_end(&mut buffer)
+                            .await?;
+                        if (got as u64) < want {
+                            return Err(short(range.start.saturating_add(got as u64)));
+                        }
+                        if range.end >= declared {
+                            // The last range: a reader that still yields bytes held more than
+                            // declared, and uploading only part of it would truncate silently.
+                            let mut extra = [0u8; 1];
+                            if state.reader.read(&mut extra).await? > 0 {
+                                return Err(std::io::Error::new(
+                                    std::io::ErrorKind::InvalidData,
+                                    format!(
+                                        "the reader yields more than the {declared} bytes declared"
+                                    ),
+                                ));
+                            }
+                        }
                         Ok(Bytes::from(buffer))
                     }
                     .await;
