@@ -1,4 +1,6 @@
 //! The command line: every command and option, parsed with clap.
+// The doc comments below are the `--help` text too, which is plain text: URLs stay bare.
+#![allow(rustdoc::bare_urls)]
 
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -1,4 +1,5 @@
-//! `apivideo upload`: many files, resumable across runs through the [journal](crate::journal).
+//! `apivideo upload`: many files, resumable across runs through the journal
+//! ([`crate::journal`]).
 //!
 //! Each file goes through three recorded steps: `creating` (a random marker is written,
 //! then the video is created with the marker in its metadata), `uploading` (the video id
@@ -104,6 +105,7 @@ pub async fn run(global: &Global, args: UploadArgs) -> Result<(), Failure> {
         args.all,
         std::fs::canonicalize(&journal_path).ok().as_deref(),
     )?;
+    let client = crate::connect::client(global)?;
     let journal = Journal::open(&journal_path)?;
     let mut plans = Vec::with_capacity(files.len());
     for file in files {
@@ -113,7 +115,6 @@ pub async fn run(global: &Global, args: UploadArgs) -> Result<(), Failure> {
         let plan = plan(&journal, &file, &fingerprint);
         plans.push((file, fingerprint, plan));
     }
-    let client = crate::connect::client(global)?;
 
     let to_send: u64 = plans
         .iter()

@@ -69,10 +69,7 @@ fn source_ranges(sim: &Simulator, route: &str, from: usize) -> Vec<String> {
 
 /// Uploads `path` in 5 MiB chunks and breaks the upload once chunk 0 is confirmed (the
 /// fault is injected from the confirmation callback, so it always hits chunk 1).
-async fn interrupted_upload(
-    sim: &Simulator,
-    path: &Path,
-) -> (String, Resume, Vec<ChunkConfirmed>) {
+async fn interrupted_upload(sim: &Simulator, path: &Path) -> (String, Resume, Vec<ChunkConfirmed>) {
     let client = client(sim);
     let video = client
         .videos()
@@ -197,7 +194,13 @@ async fn a_resume_built_by_hand_with_a_fingerprint_checks_it_too() {
         .await
         .expect_err("changed");
     assert!(
-        matches!(&error, Error::InvalidInput { argument: "source", .. }),
+        matches!(
+            &error,
+            Error::InvalidInput {
+                argument: "source",
+                ..
+            }
+        ),
         "{error}"
     );
 
@@ -209,7 +212,10 @@ async fn a_resume_built_by_hand_with_a_fingerprint_checks_it_too() {
         .resume(by_hand, file)
         .await
         .expect("resume");
-    assert_eq!(sim.video_source(&video.video_id).as_deref(), Some(&data[..]));
+    assert_eq!(
+        sim.video_source(&video.video_id).as_deref(),
+        Some(&data[..])
+    );
 }
 
 #[tokio::test]
@@ -257,7 +263,13 @@ async fn a_token_upload_serializes_without_its_token_and_needs_it_back() {
         .await
         .expect_err("no token");
     assert!(
-        matches!(&error, Error::InvalidInput { argument: "resume", .. }),
+        matches!(
+            &error,
+            Error::InvalidInput {
+                argument: "resume",
+                ..
+            }
+        ),
         "{error}"
     );
     assert!(!error.to_string().contains(&token));
