@@ -317,3 +317,52 @@ async fn a_video_created_by_a_run_that_died_before_recording_it_is_found_by_its_
         Some(&data[..])
     );
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_with_status_130_and_says_how_to_resume() {
+    let sim = simulator().await;
+    let dir = TempDir::new("sigint");
+    let data = bytes(11 * MIB, 13);
+    let file = dir.file("a.mp4", &data);
+    let args = ["upload", "a.mp4", "--chunk-size", "5MiB", "--json"];
+
+    sim.faults().latency(SOURCE, Duration::from_millis(300));
+    let child = apivideo(&sim, dir.path(), &args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let journal_dir = &dir;
+    let journaled = &file;
+    eventually("chunk 0 confirmed in the journal", || {
+        std::fs::metadata(journal_dir.path().join(".apivideo-upload.json")).is_ok()
+            && !journal_chunks(journal_dir, journaled).is_empty()
+    })
+    .await;
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success());
+    let first = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let first = checked(first);
+    assert_eq!(first.code, 130, "{first:?}");
+    assert!(first.stderr.contains("interrupted"), "{first:?}");
+    assert!(first.stderr.contains("to resume"), "{first:?}");
+    assert_eq!(first.json_lines()[0]["status"], "interrupted");
+
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    sim.faults().clear();
+    let second = run(apivideo(&sim, dir.path(), &args)).await;
+    assert_eq!(second.code, 0, "{second:?}");
+    let id = second.json_lines()[0]["videoId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(sim.request_count("POST /videos"), 1);
+    assert_eq!(sim.video_source(&id).as_deref(), Some(&data[..]));
+}
