@@ -73,6 +73,15 @@ impl Reporter {
         }
     }
 
+    /// Runs `f` (which writes on stdout) with the bars out of the way, so that a terminal
+    /// showing both keeps them apart.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bars {
+            Some(bars) => bars.multi.suspend(f),
+            None => f(),
+        }
+    }
+
     /// The overall bar's message (files done so far).
     pub fn set_message(&self, text: String) {
         if let Some(bars) = &self.bars {

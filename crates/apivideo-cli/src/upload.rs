@@ -171,7 +171,7 @@ pub async fn run(global: &Global, args: UploadArgs) -> Result<(), Failure> {
                     confirmed: None,
                 };
                 if args.json {
-                    print_json(&outcome);
+                    reporter.suspend(|| print_json(&outcome));
                 }
                 outcomes.push(outcome);
             }
@@ -194,7 +194,7 @@ pub async fn run(global: &Global, args: UploadArgs) -> Result<(), Failure> {
             next = uploads.next() => match next {
                 Some(outcome) => {
                     if args.json {
-                        print_json(&outcome);
+                        reporter.suspend(|| print_json(&outcome));
                     }
                     outcomes.push(outcome);
                     reporter.set_message(format!(
@@ -236,7 +236,7 @@ pub async fn run(global: &Global, args: UploadArgs) -> Result<(), Failure> {
                 error: None,
             };
             if args.json {
-                print_json(&outcome);
+                reporter.suspend(|| print_json(&outcome));
             }
             outcomes.push(outcome);
         }
