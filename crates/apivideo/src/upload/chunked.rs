@@ -16,10 +16,11 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use tracing::Instrument;
 
+use super::resume::{ChunkConfirmed, ConfirmedFn};
 use super::source::{Prepared, Ranged, Sequential};
 use super::{
-    DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, Progress, ProgressFn,
-    Resume, Source, Target, UploadError,
+    DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, Fingerprint, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, Progress,
+    ProgressFn, Resume, Source, Target, UploadError,
 };
 use crate::Client;
 use crate::error::{Error, Result};
@@ -56,6 +57,7 @@ pub struct Upload {
     chunk_size: u64,
     concurrency: usize,
     progress: Option<ProgressFn>,
+    on_confirmed: Option<ConfirmedFn>,
 }
 
 impl std::fmt::Debug for Upload {
@@ -111,6 +113,7 @@ impl Upload {
             chunk_size: DEFAULT_CHUNK_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
             progress: None,
+            on_confirmed: None,
         }
     }
 
@@ -131,6 +134,17 @@ impl Upload {
     /// Called as bytes go out, with the bytes sent, the total, and the chunk.
     pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// Called each time the server accepts a chunk (the last one included), so a
+    /// [`Resume`] kept elsewhere can be updated as the upload goes. Chunked uploads of
+    /// sources of known length only; progressive uploads report nothing.
+    pub fn on_chunk_confirmed(
+        mut self,
+        callback: impl Fn(ChunkConfirmed) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_confirmed = Some(Arc::new(callback));
         self
     }
 
@@ -164,6 +178,7 @@ impl Upload {
         }
         // The source is checked before anything is created or sent.
         let (prepared, file_name) = self.source.prepare("video.mp4").await?;
+        let fingerprint = Fingerprint::of_prepared(&prepared).await?;
         let (target, confirmed) = match self.start {
             Start::Target(target) => (target, BTreeSet::new()),
             Start::Create(payload) => {
@@ -185,6 +200,7 @@ impl Upload {
                         ),
                     ));
                 }
+                resume.check_source(fingerprint.as_ref())?;
                 (resume.target, resume.confirmed)
             }
             Start::FromStatus(video_id) => {
@@ -212,13 +228,19 @@ impl Upload {
             progress: self.progress,
             sent: Arc::new(AtomicU64::new(0)),
         };
-        match prepared {
-            Prepared::Ranged { data, len } => job.chunked(Data::Ranged(data), len, confirmed).await,
+        let on_confirmed = self.on_confirmed;
+        let result = match prepared {
+            Prepared::Ranged { data, len } => {
+                job.chunked(Data::Ranged(data), len, confirmed, on_confirmed)
+                    .await
+            }
             Prepared::Sequential { reader, len } => {
-                job.chunked(Data::Sequential(reader), len, confirmed).await
+                job.chunked(Data::Sequential(reader), len, confirmed, on_confirmed)
+                    .await
             }
             Prepared::Unknown(reader) => super::progressive::stream_all(job, reader).await,
-        }
+        };
+        result.map_err(|e| super::resume::with_fingerprint(e, fingerprint))
     }
 }
 
@@ -360,6 +382,7 @@ impl Job {
             total,
             chunk_size: self.chunk_size,
             confirmed: confirmed.clone(),
+            fingerprint: None,
         });
         Error::Upload(Box::new(UploadError {
             video_id: self.target.video_id().map(str::to_owned),
@@ -375,6 +398,7 @@ impl Job {
         data: Data,
         total: u64,
         mut confirmed: BTreeSet<u32>,
+        on_confirmed: Option<ConfirmedFn>,
     ) -> Result<Video> {
         let count = chunk_count(total, self.chunk_size);
         let last = count - 1;
@@ -430,6 +454,7 @@ impl Job {
                     *video_id = Some(video.video_id.clone());
                 }
                 confirmed.insert(first);
+                self.report_confirmed(on_confirmed.as_ref(), first, total, None);
             }
 
             let mut in_flight = FuturesUnordered::new();
@@ -451,6 +476,7 @@ impl Job {
                 match in_flight.next().await {
                     Some((index, Ok(_))) => {
                         confirmed.insert(index);
+                        self.report_confirmed(on_confirmed.as_ref(), index, total, None);
                     }
                     Some((_, Err(error))) => {
                         // Chunks still in flight are dropped (cancelled); only confirmed ones count.
@@ -475,6 +501,10 @@ impl Job {
             } else {
                 self.send_chunk(&data, last, count, total, range_of(last))
                     .await
+                    .inspect(|video| {
+                        let id = Some(video.video_id.as_str());
+                        self.report_confirmed(on_confirmed.as_ref(), last, total, id);
+                    })
             };
             video.map_err(|e| self.upload_error(Some((&confirmed, total)), e))
         }

@@ -29,7 +29,9 @@
 
 mod chunked;
 mod file;
+mod fingerprint;
 mod progressive;
+mod resume;
 mod source;
 
 pub(crate) use file::send_file;
@@ -37,7 +39,9 @@ pub(crate) use file::send_file;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+pub use fingerprint::Fingerprint;
 pub use progressive::ProgressiveUpload;
+pub use resume::ChunkConfirmed;
 pub use source::Source;
 
 /// The smallest chunk api.video accepts (5 MiB), the last one apart.
@@ -103,12 +107,24 @@ pub(crate) type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// What an interrupted upload had achieved, to carry on with
 /// [`Videos::resume`](crate::resources::Videos::resume) without re-sending confirmed data.
+///
+/// It is data you may keep (in a file, a database) and read back in another process: it
+/// serializes with serde as
+/// `{"videoId": "vi…", "total": 12582912, "chunkSize": 5242880, "confirmedChunks": [0, 1],
+/// "fingerprint": {"size": 12582912, "sha256": "…"}}`; these field names are stable.
+/// An upload token is never written: a token upload serializes as `"uploadToken": true`
+/// (with `videoId` once the first chunk created the video), and the token must be given
+/// back with [`with_upload_token`](Self::with_upload_token) to resume.
+///
+/// When the source was a file or bytes, the [`Fingerprint`] is kept too, and resuming
+/// refuses a source with another one (a changed or different file).
 #[derive(Clone, Debug)]
 pub struct Resume {
     pub(crate) target: Target,
     pub(crate) total: u64,
     pub(crate) chunk_size: u64,
     pub(crate) confirmed: BTreeSet<u32>,
+    pub(crate) fingerprint: Option<Fingerprint>,
 }
 
 impl Resume {

@@ -355,12 +355,16 @@ enum Either {
 }
 
 #[cfg(unix)]
-fn read_exact_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+pub(crate) fn read_exact_at(
+    file: &std::fs::File,
+    buffer: &mut [u8],
+    offset: u64,
+) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
 }
 
 #[cfg(windows)]
-fn read_exact_at(
+pub(crate) fn read_exact_at(
     file: &std::fs::File,
     mut buffer: &mut [u8],
     mut offset: u64,
