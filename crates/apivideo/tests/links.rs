@@ -245,9 +245,10 @@ async fn a_server_that_stops_reading_fails_as_a_stall_while_sending() {
         Some((Stage::SendingBody, Duration::from_secs(1))),
         "{error:?}"
     );
-    let message = error.to_string();
-    assert!(message.contains("stopped accepting"), "{message}");
-    assert!(!message.contains("could not"), "{message}");
+    // The report (message and causes) says what stalled, not that the server was unreachable.
+    let report = format!("{error:?}");
+    assert!(report.contains("stopped accepting"), "{report}");
+    assert!(!report.contains("could not"), "{report}");
     // Generous: the point is that it does not hang.
     assert!(
         started.elapsed() < Duration::from_secs(30),
