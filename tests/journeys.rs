@@ -160,6 +160,7 @@ async fn sequential_parallel_reader_and_token_uploads_assemble_byte_exact() {
         .expect("token");
     let keyless = Client::builder()
         .base_url(sim.base_url())
+        .anonymous()
         .build()
         .expect("keyless client");
     let by_token = keyless

@@ -15,6 +15,7 @@ const MIB: usize = 1024 * 1024;
 fn keyless(sim: &Simulator) -> Client {
     Client::builder()
         .base_url(sim.base_url())
+        .anonymous()
         .retry_policy(
             RetryPolicy::default()
                 .initial_backoff(Duration::from_millis(10))

@@ -35,6 +35,7 @@ async fn a_progressive_upload_with_a_token_completes_on_the_simulator() {
     // The uploader has the token, not the key.
     let uploader = Client::builder()
         .base_url(sim.base_url())
+        .anonymous()
         .build()
         .expect("keyless client");
 

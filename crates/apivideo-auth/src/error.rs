@@ -17,12 +17,16 @@ pub type BoxError = Arc<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// No API key was supplied (the environment variable is unset or empty).
-    #[error(
-        "no api.video API key was supplied: set APIVIDEO_API_KEY (or the variable you named) \
-         or pass the key explicitly"
-    )]
+    /// A call needs credentials and none were supplied.
+    #[error("no api.video API key: this call needs one, and none was supplied")]
     MissingApiKey,
+
+    /// The environment variable meant to hold the key is unset or empty.
+    #[error("no api.video API key: the environment variable {name} is unset or empty")]
+    MissingEnvVar {
+        /// The variable read, such as `APIVIDEO_API_KEY`.
+        name: String,
+    },
 
     /// The API key cannot be a valid api.video key; the key itself is never included.
     #[error("the api.video API key is malformed: {reason}")]

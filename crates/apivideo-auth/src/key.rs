@@ -41,20 +41,23 @@ impl ApiKey {
 
     /// Reads the key from `APIVIDEO_API_KEY`.
     ///
-    /// An unset or empty variable gives [`Error::MissingApiKey`].
+    /// An unset or empty variable gives [`Error::MissingEnvVar`].
     pub fn from_env() -> Result<Self, Error> {
         Self::from_env_var(API_KEY_ENV_VAR)
     }
 
     /// Reads the key from the environment variable `name`.
     ///
-    /// An unset, empty or non-UTF-8 variable gives [`Error::MissingApiKey`]; a set but
-    /// malformed one gives [`Error::InvalidApiKeyFormat`].
+    /// An unset, empty or non-UTF-8 variable gives [`Error::MissingEnvVar`] naming it; a
+    /// set but malformed one gives [`Error::InvalidApiKeyFormat`].
     pub fn from_env_var(name: &str) -> Result<Self, Error> {
+        let missing = || Error::MissingEnvVar {
+            name: name.to_owned(),
+        };
         match std::env::var(name) {
-            Ok(value) if value.is_empty() => Err(Error::MissingApiKey),
+            Ok(value) if value.is_empty() => Err(missing()),
             Ok(value) => Self::new(value),
-            Err(_) => Err(Error::MissingApiKey),
+            Err(_) => Err(missing()),
         }
     }
 
@@ -190,10 +193,13 @@ mod tests {
     }
 
     #[test]
-    fn missing_env_var_is_missing_api_key() {
+    fn a_missing_env_var_is_named() {
         // A name no test or CI sets, so reading it needs no unsafe `set_var`.
         let result = ApiKey::from_env_var("APIVIDEO_AUTH_TEST_SURELY_UNSET_4F1C");
-        assert!(matches!(result, Err(Error::MissingApiKey)), "{result:?}");
+        assert!(
+            matches!(&result, Err(Error::MissingEnvVar { name }) if name == "APIVIDEO_AUTH_TEST_SURELY_UNSET_4F1C"),
+            "{result:?}"
+        );
     }
 
     #[test]
@@ -201,6 +207,9 @@ mod tests {
         // PATH is set on every machine this runs on and contains no whitespace on CI images;
         // if it does, the key is refused as malformed, which is also not MissingApiKey.
         let result = ApiKey::from_env_var("PATH");
-        assert!(!matches!(result, Err(Error::MissingApiKey)), "{result:?}");
+        assert!(
+            !matches!(result, Err(Error::MissingEnvVar { .. })),
+            "{result:?}"
+        );
     }
 }

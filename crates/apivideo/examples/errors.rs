@@ -49,6 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A client without a key can only upload with an upload token.
     let anonymous = apivideo::Client::builder()
         .base_url(client.base_url())
+        .anonymous()
         .build()?;
     match anonymous.videos().list().await {
         Err(Error::Credentials(error)) => println!("credentials: {error}"),

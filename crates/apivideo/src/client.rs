@@ -139,7 +139,10 @@ enum Scheme {
 }
 
 enum Key {
+    /// Nothing said yet: `build` refuses, naming the ways to give a key.
     None,
+    /// No credentials on purpose (upload-token uploads only).
+    Anonymous,
     Given(std::result::Result<ApiKey, apivideo_auth::Error>),
 }
 
@@ -202,10 +205,28 @@ impl ClientBuilder {
         self
     }
 
-    /// The API key from the `APIVIDEO_API_KEY` environment variable.
+    /// The API key from the `APIVIDEO_API_KEY` environment variable ([`build`] fails,
+    /// naming the variable, when it is unset or empty).
+    ///
+    /// [`build`]: Self::build
     #[must_use]
     pub fn api_key_from_env(mut self) -> Self {
         self.key = Key::Given(ApiKey::from_env());
+        self
+    }
+
+    /// No credentials at all, on purpose: only uploads with an upload token work
+    /// ([`UploadTokens::upload`](crate::resources::UploadTokens::upload)); every other
+    /// call fails before anything is sent. Without this, a builder given no key refuses
+    /// to build.
+    ///
+    /// ```
+    /// let uploader = apivideo::Client::builder().anonymous().build()?;
+    /// # Ok::<(), apivideo::Error>(())
+    /// ```
+    #[must_use]
+    pub fn anonymous(mut self) -> Self {
+        self.key = Key::Anonymous;
         self
     }
 
@@ -390,7 +411,16 @@ impl ClientBuilder {
         }
         let (auth, scheme) = match (self.custom, self.key) {
             (Some(custom), _) => (custom, "custom"),
-            (None, Key::None) => (SharedAuth::new(NoCredentials), "none"),
+            (None, Key::Anonymous) => (SharedAuth::new(NoCredentials), "none"),
+            (None, Key::None) => {
+                return Err(Error::Config {
+                    setting: "api_key",
+                    reason: "no API key was given: use .api_key(..), .api_key_from_env() \
+                             (reads APIVIDEO_API_KEY) or .credentials(..); for upload-token \
+                             uploads only, .anonymous()"
+                        .into(),
+                });
+            }
             (None, Key::Given(key)) => {
                 let key = key?;
                 match self.scheme {

@@ -221,6 +221,30 @@ impl Error {
         }
     }
 
+    /// The credentials were refused, whatever the scheme: a 401 on a call (HTTP Basic,
+    /// or a bearer token refused twice), or the API key refused when a bearer token was
+    /// requested (api.video answers 400 or 401 there). Match on this rather than on a
+    /// variant and a status.
+    pub fn is_unauthorized(&self) -> bool {
+        match self {
+            Self::Credentials(error) => error.is_rejected(),
+            Self::Upload(upload) => upload.source.is_unauthorized(),
+            _ => self.status() == Some(StatusCode::UNAUTHORIZED),
+        }
+    }
+
+    /// The problem details the server sent, whatever the variant carrying them: an
+    /// error answer to a call, a refused API key, or the failure that stopped an upload.
+    pub fn problem(&self) -> Option<&apivideo_auth::Problem> {
+        match self {
+            Self::Api(api) => Some(&api.problem),
+            Self::Credentials(apivideo_auth::Error::Rejected { problem, .. }) => Some(&**problem),
+            Self::Upload(upload) => upload.source.problem(),
+            _ => None,
+        }
+        .filter(|problem| !problem.is_empty())
+    }
+
     /// The API answered 404.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)

@@ -168,7 +168,11 @@ fn base_urls_are_normalized_and_environments_named() {
         .expect("a client");
     assert_eq!(client.base_url(), apivideo::PRODUCTION);
     assert_eq!(
-        Client::builder().build().expect("a client").base_url(),
+        Client::builder()
+            .anonymous()
+            .build()
+            .expect("a client")
+            .base_url(),
         "https://ws.api.video"
     );
 }
@@ -236,18 +240,39 @@ fn a_key_from_an_unset_environment_variable_is_missing() {
         return;
     }
     match Client::builder().api_key_from_env().build() {
-        Err(Error::Credentials(apivideo::auth::Error::MissingApiKey)) => {}
-        other => panic!("expected MissingApiKey, got {other:?}"),
+        Err(Error::Credentials(apivideo::auth::Error::MissingEnvVar { name })) => {
+            assert_eq!(name, "APIVIDEO_API_KEY");
+        }
+        other => panic!("expected MissingEnvVar, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_builder_given_no_key_refuses_to_build_and_names_the_ways_to_give_one() {
+    match Client::builder().build() {
+        Err(Error::Config { setting, reason }) => {
+            assert_eq!(setting, "api_key");
+            for way in [
+                ".api_key(",
+                ".api_key_from_env()",
+                "APIVIDEO_API_KEY",
+                ".anonymous()",
+            ] {
+                assert!(reason.contains(way), "{reason}");
+            }
+        }
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }
 
 #[tokio::test]
-async fn a_client_without_a_key_sends_nothing() {
+async fn an_anonymous_client_sends_nothing_that_needs_a_key() {
     let server = strict_server().await;
     let client = Client::builder()
         .base_url(server.uri())
+        .anonymous()
         .build()
-        .expect("a key is not required to build");
+        .expect("anonymous on purpose");
     let error = client.videos().get(VIDEO_ID).await.expect_err("no key");
     assert!(
         matches!(

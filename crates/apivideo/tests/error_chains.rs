@@ -139,3 +139,47 @@ fn debug_of_an_error_is_what_main_should_print() {
         "could not read the upload source: disk on fire"
     );
 }
+
+#[tokio::test]
+async fn a_refused_key_reads_the_same_under_basic_and_bearer() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let problem = serde_json::json!({
+        "type": "https://docs.api.video/reference/authentication-invalid-user-credentials",
+        "title": "The user credentials were incorrect.",
+        "name": "",
+        "status": 401,
+    });
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/api-key"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(&problem))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(&problem))
+        .mount(&server)
+        .await;
+    for basic in [false, true] {
+        let builder = Client::builder()
+            .api_key("wrong-key")
+            .base_url(server.uri())
+            .retry_policy(RetryPolicy::none());
+        let builder = if basic { builder.basic_auth() } else { builder };
+        let error = builder
+            .build()
+            .expect("client")
+            .videos()
+            .get("vi1")
+            .await
+            .expect_err("refused");
+        assert!(error.is_unauthorized(), "basic {basic}: {error:?}");
+        assert_eq!(
+            error.problem().and_then(|p| p.title.as_deref()),
+            Some("The user credentials were incorrect."),
+            "basic {basic}"
+        );
+    }
+    assert!(!Error::TooLarge { limit: 1 }.is_unauthorized());
+    assert!(Error::TooLarge { limit: 1 }.problem().is_none());
+}

@@ -193,6 +193,7 @@ async fn a_token_upload_never_follows_a_redirect_nor_leaks_its_query() {
             .await;
         let keyless = Client::builder()
             .base_url(api.uri())
+            .anonymous()
             .retry_policy(RetryPolicy::none())
             .build()
             .expect("a client without a key");

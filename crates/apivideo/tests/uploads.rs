@@ -109,6 +109,7 @@ async fn token_uploads_name_the_video_created_by_the_first_chunk() {
     // No API key: token uploads need none.
     let client = Client::builder()
         .base_url(server.uri())
+        .anonymous()
         .build()
         .expect("client");
 
@@ -695,6 +696,7 @@ async fn a_failed_token_upload_keeps_the_token_out_of_its_error() {
     let token = "to1SECRETtokenVALUE0000";
     let client = Client::builder()
         .base_url(server.uri())
+        .anonymous()
         .build()
         .expect("client");
 
