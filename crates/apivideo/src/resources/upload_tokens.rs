@@ -6,10 +6,12 @@ use apivideo_api::types::GetUploadTokensSortBy;
 use super::{SortOrder, id, resource};
 use crate::error::{Error, Result};
 use crate::pagination::{ListRequest, list_operation};
+use crate::upload::{ProgressiveUpload, Source, Target, Upload};
 
 resource! {
     /// Upload tokens: let a browser or device upload without your API key. Uploading with
-    /// one is [`Videos::upload_with_token`](crate::resources::Videos::upload_with_token).
+    /// one is [`upload`](UploadTokens::upload) or
+    /// [`progressive_upload`](UploadTokens::progressive_upload).
     UploadTokens
 }
 
@@ -78,5 +80,25 @@ impl UploadTokens {
                     .await
             })
             .await
+    }
+
+    /// Uploads with an upload token: needs no API key, so it works with a client built
+    /// without one. The first chunk creates the video; every later chunk names it.
+    /// `.await` the returned [`Upload`] for the video once the upload completed.
+    pub fn upload(&self, token: &str, source: impl Into<Source>) -> Upload {
+        Upload::with_token(self.client.clone(), token, source.into())
+    }
+
+    /// Starts a progressive upload with an upload token, part by part; parts are sent as
+    /// `Content-Range: part <n>/*`, the last one as `part <n>/<n>`, as the spec allows for
+    /// `POST /upload`.
+    pub fn progressive_upload(&self, token: &str) -> ProgressiveUpload {
+        ProgressiveUpload::new(
+            self.client.clone(),
+            Target::Token {
+                token: token.to_owned(),
+                video_id: None,
+            },
+        )
     }
 }

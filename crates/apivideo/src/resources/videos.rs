@@ -13,10 +13,14 @@ use apivideo_api::types::{ListDiscardedVideosSortBy, ListVideosSortBy};
 use super::{SortOrder, id, resource};
 use crate::error::{Error, Result};
 use crate::pagination::{ListRequest, list_operation};
-use crate::upload::Source;
+use crate::upload::{ProgressiveUpload, Resume, Source, Target, Upload};
 
 resource! {
-    /// Videos. Uploads are under [`upload`](Videos::upload) and friends.
+    /// Videos, and uploads of their sources: [`upload`](Videos::upload),
+    /// [`create_and_upload`](Videos::create_and_upload), [`resume`](Videos::resume),
+    /// [`resume_from_status`](Videos::resume_from_status) and
+    /// [`progressive_upload`](Videos::progressive_upload). Uploads with an upload token are
+    /// on [`UploadTokens`](crate::resources::UploadTokens).
     Videos
 }
 
@@ -245,6 +249,41 @@ impl Videos {
             DiscardedVideoUpdatePayload::new().discarded(false),
         )
         .await
+    }
+
+    /// Uploads the source of an existing video; `.await` the returned [`Upload`] for
+    /// the video as it is once the upload completed. See [`crate::upload`] for how.
+    pub fn upload(&self, video_id: &str, source: impl Into<Source>) -> Upload {
+        Upload::to_video(self.client.clone(), video_id, source.into())
+    }
+
+    /// Creates a video, then uploads its source (the source is checked first, so bad
+    /// input creates nothing).
+    pub fn create_and_upload(
+        &self,
+        payload: VideoCreationPayload,
+        source: impl Into<Source>,
+    ) -> Upload {
+        Upload::create(self.client.clone(), payload, source.into())
+    }
+
+    /// Carries on an interrupted upload from what its
+    /// [`UploadError`](crate::upload::UploadError) confirmed: only the other chunks are
+    /// sent.
+    pub fn resume(&self, resume: Resume, source: impl Into<Source>) -> Upload {
+        Upload::resume(self.client.clone(), resume, source.into())
+    }
+
+    /// Carries on an upload from what the server says it received
+    /// (`GET /videos/{videoId}/status`, `ingest.receivedBytes`), when no
+    /// [`Resume`] was kept; use the chunk size of the interrupted upload.
+    pub fn resume_from_status(&self, video_id: &str, source: impl Into<Source>) -> Upload {
+        Upload::from_status(self.client.clone(), video_id, source.into())
+    }
+
+    /// Starts a progressive upload to an existing video, part by part.
+    pub fn progressive_upload(&self, video_id: &str) -> ProgressiveUpload {
+        ProgressiveUpload::new(self.client.clone(), Target::Video(video_id.to_owned()))
     }
 
     /// Waits until the video can be played (or encoding failed), polling its status with
