@@ -16,8 +16,7 @@ resource! {
 
 list_operation!(
     /// `GET /videos/{videoId}/captions`.
-    CaptionsList, GetVideosVideoIdCaptions, get_videos_video_id_captions, CaptionsListResponse, Caption,
-    state = String, |builder, video_id| builder.video_id(video_id.clone())
+    CaptionsList, GetVideosVideoIdCaptionsParams, CaptionsListResponse, Caption
 );
 
 /// Lists a video's captions; see [`Captions::list`].
@@ -108,9 +107,9 @@ impl Captions {
 
     /// Lists a video's captions.
     pub fn list(&self, video_id: &str) -> ListCaptions {
-        let request = ListRequest::new(self.client.clone());
+        let request = ListCaptions::new(self.client.clone());
         match id("video_id", video_id) {
-            Ok(video_id) => request.update(move |state| *state = video_id),
+            Ok(video_id) => request.set(|p| p.video_id = Some(video_id)),
             Err(error) => request.fail(error),
         }
     }

@@ -14,8 +14,7 @@ resource! {
 
 list_operation!(
     /// `GET /videos/{videoId}/chapters`.
-    ChaptersList, GetVideosVideoIdChapters, get_videos_video_id_chapters, ChaptersListResponse, Chapter,
-    state = String, |builder, video_id| builder.video_id(video_id.clone())
+    ChaptersList, GetVideosVideoIdChaptersParams, ChaptersListResponse, Chapter
 );
 
 /// Lists a video's chapters; see [`Chapters::list`].
@@ -71,9 +70,9 @@ impl Chapters {
 
     /// Lists a video's chapters.
     pub fn list(&self, video_id: &str) -> ListChapters {
-        let request = ListRequest::new(self.client.clone());
+        let request = ListChapters::new(self.client.clone());
         match id("video_id", video_id) {
-            Ok(video_id) => request.update(move |state| *state = video_id),
+            Ok(video_id) => request.set(|p| p.video_id = Some(video_id)),
             Err(error) => request.fail(error),
         }
     }

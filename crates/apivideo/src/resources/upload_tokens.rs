@@ -17,7 +17,7 @@ resource! {
 
 list_operation!(
     /// `GET /upload-tokens`.
-    UploadTokensList, GetUploadTokens, get_upload_tokens, TokenListResponse, UploadToken
+    UploadTokensList, GetUploadTokensParams, TokenListResponse, UploadToken
 );
 
 /// Lists upload tokens; see [`UploadTokens::list`].
@@ -26,12 +26,12 @@ pub type ListUploadTokens = ListRequest<UploadTokensList>;
 impl ListUploadTokens {
     /// The field to sort by.
     pub fn sort_by(self, field: GetUploadTokensSortBy) -> Self {
-        self.set(move |b| b.sort_by(field))
+        self.set(|p| p.sort_by = Some(field))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 

@@ -26,22 +26,12 @@ resource! {
 
 list_operation!(
     /// `GET /videos`.
-    VideosList, ListVideos, list_videos, VideosListResponse, Video,
-    state = MetadataQuery, |builder, metadata| if metadata.0.is_empty() {
-        builder
-    } else {
-        builder.metadata(metadata.clone())
-    }
+    VideosList, ListVideosParams, VideosListResponse, Video
 );
 
 list_operation!(
     /// `GET /discarded/videos`.
-    DiscardedVideosList, ListDiscardedVideos, list_discarded_videos, VideosListResponse, Video,
-    state = MetadataQuery, |builder, metadata| if metadata.0.is_empty() {
-        builder
-    } else {
-        builder.metadata(metadata.clone())
-    }
+    DiscardedVideosList, ListDiscardedVideosParams, VideosListResponse, Video
 );
 
 /// Lists videos; see [`Videos::list`].
@@ -55,14 +45,12 @@ macro_rules! video_filters {
         impl $list {
             /// Videos whose title contains `title`.
             pub fn title(self, title: impl Into<String>) -> Self {
-                let title = title.into();
-                self.set(move |b| b.title(title.clone()))
+                self.set(|p| p.title = Some(title.into()))
             }
 
             /// Videos with all of these tags.
             pub fn tags<T: Into<String>>(self, tags: impl IntoIterator<Item = T>) -> Self {
-                let tags: Vec<String> = tags.into_iter().map(Into::into).collect();
-                self.set(move |b| b.tags(tags.clone()))
+                self.set(|p| p.tags = tags.into_iter().map(Into::into).collect())
             }
 
             /// Videos with this one tag.
@@ -73,32 +61,30 @@ macro_rules! video_filters {
             /// Videos whose metadata has `key` set to `value`; call again for more pairs
             /// (sent as `metadata[key]=value`).
             pub fn metadata(self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                let (key, value) = (key.into(), value.into());
-                self.update(move |metadata| {
-                    metadata.0.insert(key, value);
+                self.set(|p| {
+                    let metadata = p.metadata.get_or_insert_with(MetadataQuery::default);
+                    metadata.0.insert(key.into(), value.into());
                 })
             }
 
             /// Videos whose description contains `description`.
             pub fn description(self, description: impl Into<String>) -> Self {
-                let description = description.into();
-                self.set(move |b| b.description(description.clone()))
+                self.set(|p| p.description = Some(description.into()))
             }
 
             /// Videos recorded from this live stream.
             pub fn live_stream_id(self, live_stream_id: impl Into<String>) -> Self {
-                let live_stream_id = live_stream_id.into();
-                self.set(move |b| b.live_stream_id(live_stream_id.clone()))
+                self.set(|p| p.live_stream_id = Some(live_stream_id.into()))
             }
 
             /// The field to sort by.
             pub fn sort_by(self, field: $sort) -> Self {
-                self.set(move |b| b.sort_by(field))
+                self.set(|p| p.sort_by = Some(field))
             }
 
             /// The sort direction.
             pub fn sort_order(self, order: SortOrder) -> Self {
-                self.set(move |b| b.sort_order(order.as_str()))
+                self.set(|p| p.sort_order = Some(order.into_param()))
             }
         }
     };
