@@ -9,6 +9,7 @@ mod summaries;
 mod tags;
 mod upload_tokens;
 mod videos;
+mod vtt_files;
 mod watermarks;
 mod webhooks;
 
