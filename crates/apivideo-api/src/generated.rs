@@ -58,6 +58,8 @@ pub mod models {
         }
     }
     /// Bearer credentials issued by the API-key exchange and by token refresh. Send `access_token` as `Authorization: Bearer <token>` and use `refresh_token` to renew it before it lapses.
+    ///
+    /// This is the wire shape the raw auth operations return; the bearer strategy reads the same answer into [`crate::auth::AccessToken`], which holds the tokens in `secrecy` types for its cache.
     #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AccessToken {
@@ -259,6 +261,8 @@ pub mod models {
         }
     }
     /// Problem-details body sent with HTTP 400 when the request does not pass validation. The top level reports one problem and `problems` lists any others found in the same request.
+    ///
+    /// This model documents the spec's body for this status; a failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type for every error status that keeps every field sent.
     #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct BadRequest {
@@ -419,6 +423,8 @@ pub mod models {
         }
     }
     /// Problem-details body sent with HTTP 404 when the ID in the path matches nothing your project can access.
+    ///
+    /// This model documents the spec's body for this status; a failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type for every error status that keeps every field sent.
     #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct NotFound {
@@ -491,6 +497,8 @@ pub mod models {
         }
     }
     /// Problem-details body sent with HTTP 429 once the rate limit is exceeded. The `X-RateLimit-Retry-After` header says how many seconds to wait before retrying.
+    ///
+    /// This model documents the spec's body for this status; a failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type for every error status that keeps every field sent.
     #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct TooManyRequests {
@@ -4003,6 +4011,8 @@ pub mod models {
         }
     }
     /// Problem-details body sent with HTTP 409 when the request clashes with the current state, for example creating a summary for a video that already has one.
+    ///
+    /// This model documents the spec's body for this status; a failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type for every error status that keeps every field sent.
     #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct ConflictError {
@@ -5647,6 +5657,8 @@ pub mod models {
         }
     }
     /// Problem-details body sent with HTTP 400 by the analytics endpoints when a parameter is invalid, such as an unsupported metric or an out-of-range period.
+    ///
+    /// This model documents the spec's body for this status; a failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type for every error status that keeps every field sent.
     #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AnalyticsPlays400Error {
@@ -6990,6 +7002,8 @@ pub mod models {
         }
     }
     /// Problem-details body sent with HTTP 404 when the request path matches no API route at all.
+    ///
+    /// This model documents the spec's body for this status; a failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type for every error status that keeps every field sent.
     #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UnrecognizedRequestUrl {
