@@ -164,8 +164,8 @@ async fn sequential_parallel_reader_and_token_uploads_assemble_byte_exact() {
         .build()
         .expect("keyless client");
     let by_token = keyless
-        .videos()
-        .upload_with_token(
+        .upload_tokens()
+        .upload(
             token.token.as_deref().expect("token value"),
             file.0.as_path(),
         )
@@ -243,7 +243,7 @@ async fn uploads_survive_injected_faults_and_resume_after_a_stop() {
     // ...and carries on from what the status endpoint says was received, with the file.
     client
         .videos()
-        .resume_upload(&video_id, file.0.as_path())
+        .resume_from_status(&video_id, file.0.as_path())
         .chunk_size(5 * MIB)
         .await
         .expect("resumed");

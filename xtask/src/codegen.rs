@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quote::quote;
 
-use crate::{Result, client, models, operations, patch, spec, transform};
+use crate::{Result, client, list_params, models, operations, patch, spec, transform};
 
 /// The default spec and output, relative to the workspace root.
 pub const SPEC: &str = "openapi/apivideo.yaml";
@@ -35,6 +35,7 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
     let (models, warnings) = models::generate(&transformed, &spec.doc)?;
     let client = client::generate(&transformed, &models.replacements)?;
     let (client, patches) = patch::apply_all(client)?;
+    let list_params = list_params::generate(&transformed, &client)?;
     let operations = operations::generate(&spec.doc)?;
     let model_tokens = models.tokens;
     let tokens = quote! {
@@ -44,6 +45,7 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
             #model_tokens
         }
         #operations
+        #list_params
         #client
     };
     let file: syn::File =

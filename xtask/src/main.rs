@@ -4,6 +4,7 @@
 mod client;
 mod codegen;
 mod facts;
+mod list_params;
 mod models;
 mod naming;
 mod operations;

@@ -136,6 +136,8 @@ struct Generator<'a> {
     defaults: BTreeMap<String, bool>,
     webhook_variants: Vec<(String, String)>,
     warnings: Vec<String>,
+    /// Component schema name → a sentence added to its doc (see [`notes`]).
+    notes: BTreeMap<String, String>,
 }
 
 /// Generates the models for the (transformed) spec `doc`; `original` is the spec before
@@ -150,6 +152,7 @@ pub fn generate(doc: &Value, original: &Value) -> Result<(Models, Vec<String>)> 
         defaults: BTreeMap::new(),
         webhook_variants: Vec::new(),
         warnings: Vec::new(),
+        notes: notes(original),
     };
     let mut replacements = Vec::new();
     if let Some(schemas) = doc
@@ -171,6 +174,46 @@ pub fn generate(doc: &Value, original: &Value) -> Result<(Models, Vec<String>)> 
         },
         generator.warnings,
     ))
+}
+
+/// Where a model and a hand-written type of the workspace stand for the same thing, the
+/// model's doc says why both exist, in one sentence.
+const TWIN_NOTES: &[(&str, &str)] = &[(
+    "access-token",
+    "This is the wire shape the raw auth operations return; the bearer strategy reads the \
+     same answer into [`crate::auth::AccessToken`], which holds the tokens in `secrecy` \
+     types for its cache.",
+)];
+
+/// The sentence added to the doc of every schema an error response names.
+const ERROR_BODY_NOTE: &str = "This model documents the spec's body for this status; a \
+    failed call carries it as [`crate::auth::Problem`] in [`crate::Error::Api`], one type \
+    for every error status that keeps every field sent.";
+
+/// Component schema name → a sentence for its doc: [`TWIN_NOTES`], and
+/// [`ERROR_BODY_NOTE`] for the schemas of 4xx and 5xx responses.
+fn notes(doc: &Value) -> BTreeMap<String, String> {
+    let mut notes: BTreeMap<String, String> = TWIN_NOTES
+        .iter()
+        .map(|(name, note)| ((*name).to_owned(), (*note).to_owned()))
+        .collect();
+    for op in operations(doc) {
+        let Some(responses) = op.op.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
+        for (status, response) in responses {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let content = spec::resolve(doc, response).get("content");
+            for media in content.and_then(Value::as_object).into_iter().flatten() {
+                if let Some(name) = media.1.get("schema").and_then(ref_name) {
+                    notes.insert(name.to_owned(), ERROR_BODY_NOTE.to_owned());
+                }
+            }
+        }
+    }
+    notes
 }
 
 /// Schemas used directly as request bodies are payloads (multipart ones apart).
@@ -229,6 +272,19 @@ fn describe(schema: &Value) -> String {
 }
 
 impl Generator<'_> {
+    /// The doc of the schema at `path` (a component's name, or `parent.property` for an
+    /// inline one), with its note, if any.
+    fn component_doc(&self, path: &str, schema: &Value) -> String {
+        let mut doc = describe(schema);
+        if let Some(note) = self.notes.get(path) {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(note);
+        }
+        doc
+    }
+
     fn claim(&mut self, name: &str) -> Result<()> {
         if !self.names.insert(name.to_owned()) {
             return Err(format!("two models would be named `{name}`").into());
@@ -245,7 +301,7 @@ impl Generator<'_> {
                 .copied()
                 .unwrap_or(Role::Response)
         };
-        let doc = describe(schema);
+        let doc = self.component_doc(schema_name, schema);
         if let Some(values) = string_enum(schema) {
             self.claim(rust)?;
             self.enums_by_values
@@ -337,7 +393,7 @@ impl Generator<'_> {
         });
         self.items.push(Item::Struct(Struct {
             name: rust.to_owned(),
-            doc: describe(schema),
+            doc: self.component_doc(path, schema),
             role,
             fields,
             event,
@@ -1341,4 +1397,45 @@ fn debug_for(s: &Struct) -> (TokenStream, TokenStream) {
         }
     };
     (TokenStream::new(), debug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Error bodies say that failed calls carry `auth::Problem`; the access token says why
+    /// `auth::AccessToken` exists too; a success body gets nothing.
+    #[test]
+    fn twin_types_are_explained_in_the_models_docs() {
+        let doc = spec::parse(
+            r#"
+openapi: 3.0.0
+info: { title: tiny, version: '1' }
+paths:
+  /things:
+    get:
+      operationId: GET-things
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/thing' } } } }
+        '404': { $ref: '#/components/responses/missing' }
+        '429': { description: slow, content: { application/json: { schema: { $ref: '#/components/schemas/slow-down' } } } }
+components:
+  responses:
+    missing: { description: missing, content: { application/json: { schema: { $ref: '#/components/schemas/not-found' } } } }
+"#,
+        )
+        .expect("spec")
+        .doc;
+        let notes = notes(&doc);
+        assert_eq!(
+            notes.get("not-found").map(String::as_str),
+            Some(ERROR_BODY_NOTE)
+        );
+        assert_eq!(
+            notes.get("slow-down").map(String::as_str),
+            Some(ERROR_BODY_NOTE)
+        );
+        assert!(!notes.contains_key("thing"), "{notes:?}");
+        assert!(notes["access-token"].contains("crate::auth::AccessToken"));
+    }
 }

@@ -9,6 +9,21 @@ use serde_json::Value;
 use crate::Result;
 use crate::spec::operations;
 
+/// Whether an operation is paginated: it takes a `currentPage` parameter (the list
+/// operations, whose parameters `list_params` also holds).
+pub fn is_paginated(doc: &Value, op: &Value) -> bool {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|params| {
+            params.iter().any(|p| {
+                crate::spec::resolve(doc, p)
+                    .get("name")
+                    .and_then(Value::as_str)
+                    == Some("currentPage")
+            })
+        })
+}
+
 /// `pub mod operations { pub const LIST_VIDEOS: Operation = ...; pub const ALL: ... }`.
 pub fn generate(doc: &Value) -> Result<TokenStream> {
     let mut consts = Vec::new();
@@ -47,14 +62,7 @@ pub fn generate(doc: &Value) -> Result<TokenStream> {
                 quote!(Security::Schemes(&[#(#schemes),*]))
             }
         };
-        let parameters = op.op.get("parameters").and_then(Value::as_array);
-        let paginated = parameters.is_some_and(|params| {
-            params.iter().any(|p| {
-                p.get("$ref").and_then(Value::as_str)
-                    == Some("#/components/parameters/current-page")
-                    || p.get("name").and_then(Value::as_str) == Some("currentPage")
-            })
-        });
+        let paginated = is_paginated(doc, op.op);
         let success: Vec<u16> = op
             .op
             .get("responses")

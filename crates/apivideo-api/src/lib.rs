@@ -26,7 +26,7 @@ mod transfer;
 mod wire;
 
 pub use error::{ApiError, Error, MAX_ANSWER_BYTES, RateLimit, Result, Stage, request_id, snippet};
-pub use generated::{Client, builder, models, operations, prelude, types};
+pub use generated::{Client, builder, list_params, models, operations, prelude, types};
 pub use progenitor_client::{ClientInfo, ResponseValue};
 pub use runtime::{Context, DEFAULT_READ_TIMEOUT, http_client_builder};
 pub use token_endpoint::ApiTokenEndpoint;

@@ -15,9 +15,9 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use support::{BASIC_HEADER, client, client_with, header};
-
-const VIDEO_ID: &str = "vi4blUQJFrYWbaG44NChkH27";
+use apivideo_test_support::ids::VIDEO_ID;
+use apivideo_test_support::{header, multipart_parts};
+use support::{BASIC_HEADER, client, client_with};
 
 fn video_json() -> serde_json::Value {
     json!({
@@ -506,7 +506,7 @@ async fn multipart_bodies_in_memory_or_on_disk_are_retried_streams_are_sent_once
     let requests = requests_to(&server, &route).await;
     assert_eq!(requests.len(), 3);
     for request in &requests {
-        assert_eq!(support::multipart_parts(request)[0].data, b"0123456789");
+        assert_eq!(multipart_parts(request)[0].data, b"0123456789");
     }
 
     // From disk: read again for each attempt.
@@ -521,7 +521,7 @@ async fn multipart_bodies_in_memory_or_on_disk_are_retried_streams_are_sent_once
     let requests = requests_to(&server, &route).await;
     assert_eq!(requests.len(), 6);
     for request in &requests[3..] {
-        assert_eq!(support::multipart_parts(request)[0].data, b"0123456789");
+        assert_eq!(multipart_parts(request)[0].data, b"0123456789");
     }
 
     // A stream handed over once cannot be sent again.
@@ -713,7 +713,7 @@ async fn a_401_on_an_upload_is_sent_again_with_a_fresh_token() {
         [Some("Bearer token-one"), Some("Bearer token-two")]
     );
     for request in &requests {
-        assert_eq!(support::multipart_parts(request)[0].data, b"abcd");
+        assert_eq!(multipart_parts(request)[0].data, b"abcd");
     }
 }
 

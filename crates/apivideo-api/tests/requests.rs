@@ -10,7 +10,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use apivideo_api::multipart::FilePart;
 use apivideo_api::operation::Operation;
@@ -21,43 +20,17 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use support::{BASIC_HEADER, FormPart, header, multipart_parts};
-
-const VIDEO_ID: &str = "vi4blUQJFrYWbaG44NChkH27";
-const LIVE_STREAM_ID: &str = "li400mYKSgQ6xs7taUeSaEKr";
-const PLAYER_ID: &str = "pl45d5vFFGrfdXt5ZQXfTvgu";
-const SUMMARY_ID: &str = "summary_1CGHWuXjhxmCPFsgYpdt9P";
-const WATERMARK_ID: &str = "watermark_1BWr2L5MTQwxGkuxKjzh6i";
-const UPLOAD_TOKEN: &str = "to1tcmSFHeYY5KzyhOqVKMKb";
-const WEBHOOK_ID: &str = "webhook_XXXXXXXXXXXXXXX";
+use apivideo_test_support::ids::{
+    LIVE_STREAM_ID, PLAYER_ID, SUMMARY_ID, UPLOAD_TOKEN, VIDEO_ID, WATERMARK_ID, WEBHOOK_ID,
+};
+use apivideo_test_support::{FormPart, header, multipart_parts, query, spec_example};
+use support::BASIC_HEADER;
 
 /// The bytes of a (tiny, fake) MP4 file: not UTF-8, so they must go through untouched.
 const MP4: &[u8] = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\xff\xfe";
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\xff\xd9";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 const VTT: &str = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nBonjour !\n";
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/apivideo.yaml");
-        let text = std::fs::read_to_string(path).expect("the spec");
-        serde_norway::from_str(&text).expect("valid YAML")
-    })
-}
-
-/// The spec's JSON example answer of operation `id` for `status`.
-fn spec_example(id: &str, status: u16) -> Option<Value> {
-    let paths = spec()["paths"].as_object().expect("paths");
-    let operation = paths
-        .values()
-        .flat_map(|item| item.as_object().expect("path item").values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(id))
-        .unwrap_or_else(|| panic!("{id} is not in the spec"));
-    operation["responses"][status.to_string()]
-        .pointer("/content/application~1json/example")
-        .cloned()
-}
 
 /// One operation under test: a server answering every request with the spec's example
 /// for the operation's first success status, and a client pointed at it.
@@ -229,15 +202,6 @@ fn path_matches(template: &str, path: &str) -> bool {
                 t == p
             }
         })
-}
-
-/// The decoded query pairs, in order.
-fn query(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
 }
 
 fn assert_query(request: &Request, expected: &[(&str, &str)]) {

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const VIDEO_ID: &str = "vi4blUQJFrYWbaG44NChkH27";
-const PLAYER_ID: &str = "pl45d5vFFGrfdXt5ZQXfTvgu";
+use apivideo_test_support::header;
+use apivideo_test_support::ids::{PLAYER_ID, VIDEO_ID};
 
 /// Sends `payload` with `PATCH /videos/{videoId}` and returns the body the server got.
 async fn sent_body(payload: VideoUpdatePayload) -> String {
@@ -33,7 +33,7 @@ async fn sent_body(payload: VideoUpdatePayload) -> String {
     let requests = server.received_requests().await.expect("recording");
     assert_eq!(requests.len(), 1);
     assert_eq!(
-        support::header(&requests[0], "content-type"),
+        header(&requests[0], "content-type"),
         Some("application/json")
     );
     String::from_utf8(requests[0].body.clone()).expect("UTF-8 body")

@@ -34,6 +34,10 @@ pub trait TokenEndpoint: Send + Sync + fmt::Debug {
 
 /// A token pair issued by `/auth/api-key` or `/auth/refresh`.
 ///
+/// `apivideo_api::models::AccessToken` is the same answer's wire shape, returned by the raw
+/// auth operations; this one is what the bearer cache keeps: the tokens in `secrecy` types,
+/// the lifetime as a [`Duration`].
+///
 /// `Debug` shows the type and lifetime only.
 #[derive(Clone)]
 pub struct AccessToken {

@@ -7,6 +7,10 @@ use serde_json::{Map, Value};
 
 /// The error body api.video sends with 4xx and 5xx answers.
 ///
+/// The spec's per-status models (`apivideo_api::models::BadRequest`, `NotFound`,
+/// `TooManyRequests`, ...) document those bodies; errors carry this one type instead,
+/// which reads the body of any status and keeps every field the server sent.
+///
 /// ```json
 /// {"type": "https://docs.api.video/reference/authentication-invalid-user-credentials",
 ///  "title": "The user credentials were incorrect.", "name": "", "status": 400}

@@ -18,6 +18,9 @@ pub use resources::SortOrder;
 pub use apivideo_api as api;
 /// Retry settings: see [`ClientBuilder::retry_policy`].
 pub use apivideo_api::RetryPolicy;
+/// The parameters of each list operation as plain data, as
+/// [`ListRequest::params`](crate::ListRequest::params) shows them.
+pub use apivideo_api::list_params;
 /// Every model of the API, named after its schema (`video` → [`models::Video`],
 /// `videos-list-response` → [`models::VideosListResponse`]).
 pub use apivideo_api::models;

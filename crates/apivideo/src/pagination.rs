@@ -1,9 +1,9 @@
 //! Pages of list results, and streams of every item across pages.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::Arc;
 
 use apivideo_api::ResponseValue;
 use apivideo_api::models::Pagination;
@@ -61,43 +61,35 @@ impl<T> IntoIterator for Page<T> {
 }
 
 /// How one paginated operation is called and read. Implemented once per list operation;
-/// the setters of [`ListRequest`] record closures over its builder.
+/// its parameters are plain data ([`Params`](Self::Params), one of
+/// [`list_params`](apivideo_api::list_params)) from which each page's request is built.
 pub trait ListOperation: Send + Sync + 'static {
-    /// progenitor's builder for the operation.
-    type Builder<'a>: Send;
+    /// The operation's parameters but the page number, as plain data.
+    type Params: Clone + fmt::Debug + Default + PartialEq + Send + Sync + 'static;
     /// The item type of a page.
     type Item: Send + 'static;
     /// The response model.
     #[doc(hidden)]
     type Response: Send + 'static;
-    /// Settings that accumulate across setter calls (deep-object filters).
-    #[doc(hidden)]
-    type State: Default + Clone + Send + Sync + 'static;
 
     #[doc(hidden)]
-    fn start(api: &apivideo_api::Client) -> Self::Builder<'_>;
+    fn page_size(params: &mut Self::Params) -> &mut Option<i64>;
     #[doc(hidden)]
-    fn page(builder: Self::Builder<'_>, current: i64, size: Option<i64>) -> Self::Builder<'_>;
-    #[doc(hidden)]
-    fn send(
-        builder: Self::Builder<'_>,
+    fn send<'a>(
+        api: &'a apivideo_api::Client,
+        params: &'a Self::Params,
+        page: i64,
     ) -> impl Future<
         Output = std::result::Result<ResponseValue<Self::Response>, apivideo_api::Error>,
     > + Send
-    + '_;
+    + 'a;
     #[doc(hidden)]
     fn into_page(response: Self::Response) -> Page<Self::Item>;
-    #[doc(hidden)]
-    fn finish<'a>(builder: Self::Builder<'a>, state: &Self::State) -> Self::Builder<'a>;
-    /// A recorded builder setter.
-    #[doc(hidden)]
-    type Setter: Send + Sync + 'static;
-    #[doc(hidden)]
-    fn apply<'a>(setter: &Self::Setter, builder: Self::Builder<'a>) -> Self::Builder<'a>;
 }
 
 /// A list request: set filters and sorting, then `.await` it for one page, or call
-/// [`stream`](Self::stream) for every item across pages.
+/// [`stream`](Self::stream) for every item across pages. The settings are plain data,
+/// [`params`](Self::params), read by each page's request.
 ///
 /// ```no_run
 /// use futures_util::TryStreamExt;
@@ -114,10 +106,8 @@ pub trait ListOperation: Send + Sync + 'static {
 #[must_use = "a list request does nothing until awaited or streamed"]
 pub struct ListRequest<Op: ListOperation> {
     client: Client,
-    setters: Vec<Arc<Op::Setter>>,
-    state: Op::State,
+    params: Op::Params,
     current_page: i64,
-    page_size: Option<i64>,
     error: Option<Error>,
 }
 
@@ -125,23 +115,15 @@ impl<Op: ListOperation> ListRequest<Op> {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
-            setters: Vec::new(),
-            state: Op::State::default(),
+            params: Op::Params::default(),
             current_page: 1,
-            page_size: None,
             error: None,
         }
     }
 
-    /// Updates the accumulated settings.
-    pub(crate) fn update(mut self, f: impl FnOnce(&mut Op::State)) -> Self {
-        f(&mut self.state);
-        self
-    }
-
-    /// Records a builder setter, applied to every page's request.
-    pub(crate) fn with(mut self, setter: Op::Setter) -> Self {
-        self.setters.push(Arc::new(setter));
+    /// Changes the parameters.
+    pub(crate) fn set(mut self, f: impl FnOnce(&mut Op::Params)) -> Self {
+        f(&mut self.params);
         self
     }
 
@@ -149,6 +131,11 @@ impl<Op: ListOperation> ListRequest<Op> {
     pub(crate) fn fail(mut self, error: Error) -> Self {
         self.error.get_or_insert(error);
         self
+    }
+
+    /// What each page's request will send, the page number apart.
+    pub fn params(&self) -> &Op::Params {
+        &self.params
     }
 
     /// The page to fetch, from 1 (default 1; for [`stream`](Self::stream), where to start).
@@ -171,7 +158,7 @@ impl<Op: ListOperation> ListRequest<Op> {
                 format!("must be from 1 to 100, got {size}"),
             ));
         }
-        self.page_size = Some(size);
+        *Op::page_size(&mut self.params) = Some(size);
         self
     }
 
@@ -180,14 +167,7 @@ impl<Op: ListOperation> ListRequest<Op> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        fetch::<Op>(
-            &self.client,
-            &self.setters,
-            &self.state,
-            self.current_page,
-            self.page_size,
-        )
-        .await
+        fetch::<Op>(&self.client, &self.params, self.current_page).await
     }
 
     /// Every item from the requested page on, fetching each page when the previous one is
@@ -196,10 +176,8 @@ impl<Op: ListOperation> ListRequest<Op> {
     pub fn stream(self) -> BoxStream<'static, Result<Op::Item>> {
         let state = StreamState::<Op> {
             client: self.client,
-            setters: self.setters,
-            state: self.state,
+            params: self.params,
             next_page: Some(self.current_page),
-            page_size: self.page_size,
             buffer: VecDeque::new(),
             error: self.error,
         };
@@ -214,14 +192,7 @@ impl<Op: ListOperation> ListRequest<Op> {
                 let Some(page) = state.next_page else {
                     return Ok(None);
                 };
-                let fetched = fetch::<Op>(
-                    &state.client,
-                    &state.setters,
-                    &state.state,
-                    page,
-                    state.page_size,
-                )
-                .await?;
+                let fetched = fetch::<Op>(&state.client, &state.params, page).await?;
                 state.next_page = fetched.has_next().then_some(page + 1);
                 if fetched.items.is_empty() {
                     state.next_page = None;
@@ -233,33 +204,30 @@ impl<Op: ListOperation> ListRequest<Op> {
     }
 }
 
+impl<Op: ListOperation> fmt::Debug for ListRequest<Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("params", &self.params)
+            .field("current_page", &self.current_page)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
 struct StreamState<Op: ListOperation> {
     client: Client,
-    setters: Vec<Arc<Op::Setter>>,
-    state: Op::State,
+    params: Op::Params,
     next_page: Option<i64>,
-    page_size: Option<i64>,
     buffer: VecDeque<Op::Item>,
     error: Option<Error>,
 }
 
 async fn fetch<Op: ListOperation>(
     client: &Client,
-    setters: &[Arc<Op::Setter>],
-    state: &Op::State,
+    params: &Op::Params,
     page: i64,
-    size: Option<i64>,
 ) -> Result<Page<Op::Item>> {
-    let response = client
-        .call(|api| async move {
-            let mut builder = Op::start(api);
-            for setter in setters {
-                builder = Op::apply(setter, builder);
-            }
-            builder = Op::finish(builder, state);
-            Op::send(Op::page(builder, page, size)).await
-        })
-        .await?;
+    let response = client.call(|api| Op::send(api, params, page)).await?;
     Ok(Op::into_page(response))
 }
 
@@ -289,46 +257,32 @@ impl IntoPagination for Option<Pagination> {
     }
 }
 
-/// Implements [`ListOperation`] for a marker type over a progenitor builder whose response
-/// has `data` and `pagination`.
+/// Implements [`ListOperation`] for a marker type over a generated parameters struct
+/// (`apivideo_api::list_params::$params`) whose response has `data` and `pagination`.
 macro_rules! list_operation {
-    ($(#[$doc:meta])* $name:ident, $builder:ident, $method:ident, $response:ty, $item:ty) => {
-        $crate::pagination::list_operation!(
-            $(#[$doc])* $name, $builder, $method, $response, $item,
-            state = (), |builder, _state| builder
-        );
-    };
-    ($(#[$doc:meta])* $name:ident, $builder:ident, $method:ident, $response:ty, $item:ty,
-     state = $state:ty, |$b:ident, $s:ident| $finish:expr) => {
+    ($(#[$doc:meta])* $name:ident, $params:ident, $response:ty, $item:ty) => {
         $(#[$doc])*
         #[derive(Debug)]
         #[non_exhaustive]
         pub struct $name;
 
         impl $crate::pagination::ListOperation for $name {
-            type Builder<'a> = apivideo_api::builder::$builder<'a>;
+            type Params = apivideo_api::list_params::$params;
             type Item = $item;
             type Response = $response;
-            type State = $state;
 
-            fn start(api: &apivideo_api::Client) -> Self::Builder<'_> {
-                api.$method()
+            fn page_size(params: &mut Self::Params) -> &mut Option<i64> {
+                &mut params.page_size
             }
 
-            fn page(builder: Self::Builder<'_>, current: i64, size: Option<i64>) -> Self::Builder<'_> {
-                let builder = builder.current_page(current);
-                match size {
-                    Some(size) => builder.page_size(size),
-                    None => builder,
-                }
-            }
-
-            fn send(
-                builder: Self::Builder<'_>,
+            fn send<'a>(
+                api: &'a apivideo_api::Client,
+                params: &'a Self::Params,
+                page: i64,
             ) -> impl std::future::Future<
                 Output = std::result::Result<apivideo_api::ResponseValue<$response>, apivideo_api::Error>,
-            > + Send + '_ {
-                builder.send()
+            > + Send + 'a {
+                params.page(api, page).send()
             }
 
             fn into_page(response: $response) -> $crate::pagination::Page<$item> {
@@ -336,34 +290,6 @@ macro_rules! list_operation {
                     items: response.data,
                     pagination: $crate::pagination::IntoPagination::into_pagination(response.pagination),
                 }
-            }
-
-            fn finish<'a>($b: Self::Builder<'a>, $s: &Self::State) -> Self::Builder<'a> {
-                $finish
-            }
-
-            type Setter = Box<
-                dyn for<'a> Fn(apivideo_api::builder::$builder<'a>) -> apivideo_api::builder::$builder<'a>
-                    + Send
-                    + Sync,
-            >;
-
-            fn apply<'a>(setter: &Self::Setter, builder: Self::Builder<'a>) -> Self::Builder<'a> {
-                setter(builder)
-            }
-        }
-
-        impl $crate::pagination::ListRequest<$name> {
-            /// Records a setter of the generated builder.
-            #[allow(dead_code)]
-            fn set(
-                self,
-                setter: impl for<'a> Fn(apivideo_api::builder::$builder<'a>) -> apivideo_api::builder::$builder<'a>
-                    + Send
-                    + Sync
-                    + 'static,
-            ) -> Self {
-                self.with(Box::new(setter))
             }
         }
     };

@@ -3,8 +3,11 @@
 mod common;
 
 use apivideo::Error;
-use apivideo::models::FilterByQuery;
-use apivideo::types::{GetMetricsBreakdownBreakdown, GetMetricsBreakdownMetric, ListVideosSortBy};
+use apivideo::list_params::ListVideosParams;
+use apivideo::models::{FilterByQuery, MetadataQuery};
+use apivideo::types::{
+    GetMetricsBreakdownBreakdown, GetMetricsBreakdownMetric, ListVideosSortBy, ListVideosSortOrder,
+};
 use common::*;
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
@@ -342,4 +345,136 @@ async fn invalid_page_arguments_fail_before_any_request() {
         "page_size",
     );
     assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+/// A client for tests that send nothing (the settings of a list are read back, not sent).
+fn offline_client() -> apivideo::Client {
+    builder("http://127.0.0.1:9")
+        .build()
+        .expect("a valid client")
+}
+
+/// The settings of a list are plain data: `params()` shows what every page will send, and
+/// repeated or accumulating setters end up as one would expect.
+#[test]
+fn list_settings_are_plain_data_read_back_with_params() {
+    let client = offline_client();
+    let request = client
+        .videos()
+        .list()
+        .title("all-hands")
+        .tags(["internal", "2024 Q2"])
+        .metadata("Author", "John Doe")
+        .metadata("Team", "Video")
+        .description("quarterly")
+        .live_stream_id(LIVE_STREAM_ID)
+        .sort_by(ListVideosSortBy::CreatedAt)
+        .sort_order(apivideo::SortOrder::Asc)
+        .page_size(50)
+        .page(3);
+    let mut expected = ListVideosParams::default();
+    expected.title = Some("all-hands".to_owned());
+    expected.tags = vec!["internal".to_owned(), "2024 Q2".to_owned()];
+    expected.metadata = Some(MetadataQuery(
+        [("Author", "John Doe"), ("Team", "Video")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    ));
+    expected.description = Some("quarterly".to_owned());
+    expected.live_stream_id = Some(LIVE_STREAM_ID.to_owned());
+    expected.sort_by = Some(ListVideosSortBy::CreatedAt);
+    expected.sort_order = Some(ListVideosSortOrder::Asc);
+    expected.page_size = Some(50);
+    assert_eq!(request.params(), &expected);
+
+    let replaced = client.videos().list().tags(["a", "b"]).tag("c").title("x");
+    assert_eq!(replaced.params().tags, ["c"], "the last tags win");
+    assert_eq!(replaced.params().metadata, None, "no metadata, none sent");
+    assert_eq!(
+        client.videos().list().params(),
+        &ListVideosParams::default(),
+        "nothing set, nothing sent"
+    );
+
+    let captions = client.captions().list(VIDEO_ID);
+    assert_eq!(captions.params().video_id.as_deref(), Some(VIDEO_ID));
+    let breakdown = client
+        .analytics()
+        .breakdown(
+            GetMetricsBreakdownMetric::Play,
+            GetMetricsBreakdownBreakdown::Country,
+        )
+        .filter(FilterByQuery::new().country(["FR"]));
+    assert_eq!(
+        breakdown.params().metric,
+        Some(GetMetricsBreakdownMetric::Play)
+    );
+    assert_eq!(
+        breakdown.params().breakdown,
+        Some(GetMetricsBreakdownBreakdown::Country)
+    );
+    assert_eq!(
+        breakdown.params().filter_by,
+        Some(FilterByQuery::new().country(["FR"]))
+    );
+}
+
+/// `SortOrder` becomes each list operation's own `sortOrder` type, both ways.
+#[test]
+fn sort_order_maps_to_every_list_operation() {
+    use apivideo::SortOrder::{Asc, Desc};
+    use apivideo::types::*;
+    let c = offline_client();
+    let m = GetMetricsBreakdownMetric::Play;
+    let b = GetMetricsBreakdownBreakdown::Country;
+    let t = GetMetricsOverTimeMetric::Play;
+    macro_rules! both {
+        ($list:expr, $ty:ident) => {
+            assert_eq!(
+                (
+                    $list.sort_order(Asc).params().sort_order.clone(),
+                    $list.sort_order(Desc).params().sort_order.clone()
+                ),
+                (Some($ty::Asc), Some($ty::Desc)),
+                "{}",
+                stringify!($list)
+            );
+        };
+    }
+    both!(c.videos().list(), ListVideosSortOrder);
+    both!(c.videos().list_discarded(), ListDiscardedVideosSortOrder);
+    both!(c.live_streams().list(), GetLiveStreamsSortOrder);
+    both!(c.players().list(), GetPlayersSortOrder);
+    both!(c.summaries().list(), GetSummariesSortOrder);
+    both!(c.tags().list(), ListTagsSortOrder);
+    both!(c.upload_tokens().list(), GetUploadTokensSortOrder);
+    both!(c.analytics().breakdown(m, b), GetMetricsBreakdownSortOrder);
+    both!(c.analytics().over_time(t), GetMetricsOverTimeSortOrder);
+    let watermarks = |order| c.watermarks().list().sort_order(order);
+    assert_eq!(watermarks(Asc).params().sort_order.as_deref(), Some("asc"));
+    assert_eq!(
+        watermarks(Desc).params().sort_order.as_deref(),
+        Some("desc")
+    );
+}
+
+/// A stream key is a credential: it never shows in a list's `Debug` output.
+#[test]
+fn a_stream_key_filter_stays_out_of_debug_output() {
+    let request = offline_client()
+        .live_streams()
+        .list()
+        .stream_key("30087931-229e-42cf-b5f9-e91bcc1f7332")
+        .name("all-hands");
+    for shown in [format!("{request:?}"), format!("{:?}", request.params())] {
+        assert!(!shown.contains("30087931"), "{shown}");
+        assert!(shown.contains("[REDACTED]"), "{shown}");
+        assert!(shown.contains("all-hands"), "{shown}");
+    }
+    assert_eq!(
+        request.params().stream_key.as_deref(),
+        Some("30087931-229e-42cf-b5f9-e91bcc1f7332"),
+        "the value is still sent"
+    );
 }

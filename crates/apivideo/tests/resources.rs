@@ -116,7 +116,7 @@ const CALLS: &[(&str, &str)] = &[
 /// exercised here).
 const UPLOAD_CALLS: &[(&str, &str)] = &[
     ("videos.upload", "POST_videos-videoId-source"),
-    ("videos.upload_with_token", "POST_upload"),
+    ("upload_tokens.upload", "POST_upload"),
 ];
 
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\xff\xd9";

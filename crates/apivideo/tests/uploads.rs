@@ -114,8 +114,8 @@ async fn token_uploads_name_the_video_created_by_the_first_chunk() {
         .expect("client");
 
     let video = client
-        .videos()
-        .upload_with_token("to1tcmSFHeYY5KzyhOqVKMKb", data.clone())
+        .upload_tokens()
+        .upload("to1tcmSFHeYY5KzyhOqVKMKb", data.clone())
         .chunk_size(5 * MIB)
         .concurrency(2)
         .await
@@ -295,7 +295,7 @@ async fn an_upload_resumes_from_the_status_endpoints_received_bytes() {
 
     client
         .videos()
-        .resume_upload(&video_id, file.path())
+        .resume_from_status(&video_id, file.path())
         .chunk_size(5 * MIB)
         .await
         .expect("resume from status");
@@ -525,7 +525,10 @@ async fn bad_input_is_refused_before_any_request() {
             videos.upload("vi1", data.clone()).concurrency(0),
         ),
         ("empty video id", videos.upload(" ", data.clone())),
-        ("empty token", videos.upload_with_token("", data.clone())),
+        (
+            "empty token",
+            client.upload_tokens().upload("", data.clone()),
+        ),
         (
             "empty stream",
             videos.upload("vi1", Source::stream(tokio::io::empty())),
@@ -701,8 +704,8 @@ async fn a_failed_token_upload_keeps_the_token_out_of_its_error() {
         .expect("client");
 
     let error = client
-        .videos()
-        .upload_with_token(token, bytes(11 * MIB))
+        .upload_tokens()
+        .upload(token, bytes(11 * MIB))
         .chunk_size(5 * MIB)
         .await
         .expect_err("stops at chunk 2");

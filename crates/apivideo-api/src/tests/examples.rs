@@ -85,12 +85,6 @@ fn type_name(schema: &str) -> String {
     }
 }
 
-fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/apivideo.yaml");
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
-}
-
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Follows `$ref`s to the schema they name.
@@ -272,7 +266,7 @@ fn type_names_follow_the_generator() {
 
 #[test]
 fn every_response_example_reads_into_its_model_and_back() {
-    let doc = spec();
+    let doc = apivideo_test_support::spec();
     let mut checked = 0;
     let mut models_seen = BTreeSet::new();
     let mut failures = Vec::new();
@@ -316,7 +310,7 @@ fn every_response_example_reads_into_its_model_and_back() {
                     }
                 };
                 let mut errors = Vec::new();
-                compare(&doc, Some(schema), example, &parsed.back, "$", &mut errors);
+                compare(doc, Some(schema), example, &parsed.back, "$", &mut errors);
                 match &parsed.again {
                     Ok(again) if *again == parsed.back => {}
                     Ok(again) => errors.push(format!(

@@ -25,56 +25,16 @@ resource! {
     Analytics
 }
 
-/// The path parameters and deep-object filter of a breakdown.
-#[derive(Clone, Debug, Default)]
-#[doc(hidden)]
-pub struct BreakdownState {
-    metric: Option<GetMetricsBreakdownMetric>,
-    breakdown: Option<GetMetricsBreakdownBreakdown>,
-    filter: Option<FilterByQuery>,
-}
-
-/// The path parameter and deep-object filter of a time series.
-#[derive(Clone, Debug, Default)]
-#[doc(hidden)]
-pub struct OverTimeState {
-    metric: Option<GetMetricsOverTimeMetric>,
-    filter: Option<FilterByQuery>,
-}
-
 list_operation!(
     /// `GET /data/buckets/{metric}/{breakdown}`.
-    BreakdownList, GetMetricsBreakdown, get_metrics_breakdown, AnalyticsMetricsBreakdownResponse,
-    AnalyticsMetricsBreakdownResponseData,
-    state = BreakdownState, |builder, state| {
-        let mut builder = builder;
-        if let Some(metric) = state.metric {
-            builder = builder.metric(metric);
-        }
-        if let Some(breakdown) = state.breakdown {
-            builder = builder.breakdown(breakdown);
-        }
-        if let Some(filter) = state.filter.clone() {
-            builder = builder.filter_by(filter);
-        }
-        builder
-    }
+    BreakdownList, GetMetricsBreakdownParams, AnalyticsMetricsBreakdownResponse,
+    AnalyticsMetricsBreakdownResponseData
 );
 
 list_operation!(
     /// `GET /data/timeseries/{metric}`.
-    OverTimeList, GetMetricsOverTime, get_metrics_over_time, AnalyticsMetricsOverTimeResponse,
-    AnalyticsMetricsOverTimeResponseData,
-    state = OverTimeState, |builder, state| {
-        let mut builder = builder;
-        if let Some(metric) = state.metric {
-            builder = builder.metric(metric);
-        }
-        if let Some(filter) = state.filter.clone() {
-            builder = builder.filter_by(filter);
-        }
-        builder
-    }
+    OverTimeList, GetMetricsOverTimeParams, AnalyticsMetricsOverTimeResponse,
+    AnalyticsMetricsOverTimeResponseData
 );
 
 /// A metric broken down by a dimension (country, browser...), page by page; see
@@ -89,39 +49,37 @@ macro_rules! analytics_filters {
         impl $ty {
             /// Start of the period (default: the API's, a day or so before `to`).
             pub fn from(self, from: impl Into<DateTime<Utc>>) -> Self {
-                let from = from.into();
-                self.set(move |b| b.from(from))
+                self.set(|p| p.from = Some(from.into()))
             }
 
             /// End of the period (default: now).
             pub fn to(self, to: impl Into<DateTime<Utc>>) -> Self {
-                let to = to.into();
-                self.set(move |b| b.to(to))
+                self.set(|p| p.to = Some(to.into()))
             }
 
             /// Count each viewer once.
             pub fn unique(self, unique: bool) -> Self {
-                self.set(move |b| b.unique(unique))
+                self.set(|p| p.unique = Some(unique))
             }
 
             /// How long a play must last to count as a view.
             pub fn view_duration(self, duration: $view) -> Self {
-                self.set(move |b| b.view_duration(duration))
+                self.set(|p| p.view_duration = Some(duration))
             }
 
             /// The field to sort by.
             pub fn sort_by(self, field: $sort) -> Self {
-                self.set(move |b| b.sort_by(field))
+                self.set(|p| p.sort_by = Some(field))
             }
 
             /// The sort direction.
             pub fn sort_order(self, order: SortOrder) -> Self {
-                self.set(move |b| b.sort_order(order.as_str()))
+                self.set(|p| p.sort_order = Some(order.into_param()))
             }
 
             /// Restricts to some media, countries, devices... (sent as `filterBy[...]`).
             pub fn filter(self, filter: FilterByQuery) -> Self {
-                self.update(move |state| state.filter = Some(filter))
+                self.set(|p| p.filter_by = Some(filter))
             }
         }
     };
@@ -141,7 +99,7 @@ analytics_filters!(
 impl MetricsOverTime {
     /// The width of each point of the series.
     pub fn interval(self, interval: GetMetricsOverTimeInterval) -> Self {
-        self.set(move |b| b.interval(interval))
+        self.set(|p| p.interval = Some(interval))
     }
 }
 
@@ -267,15 +225,14 @@ impl Analytics {
         metric: GetMetricsBreakdownMetric,
         breakdown: GetMetricsBreakdownBreakdown,
     ) -> MetricsBreakdown {
-        ListRequest::new(self.client.clone()).update(move |state: &mut BreakdownState| {
-            state.metric = Some(metric);
-            state.breakdown = Some(breakdown);
+        MetricsBreakdown::new(self.client.clone()).set(|p| {
+            p.metric = Some(metric);
+            p.breakdown = Some(breakdown);
         })
     }
 
     /// `metric` over time, page by page (`.await`) or as a stream.
     pub fn over_time(&self, metric: GetMetricsOverTimeMetric) -> MetricsOverTime {
-        ListRequest::new(self.client.clone())
-            .update(move |state: &mut OverTimeState| state.metric = Some(metric))
+        MetricsOverTime::new(self.client.clone()).set(|p| p.metric = Some(metric))
     }
 }

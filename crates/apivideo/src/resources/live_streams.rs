@@ -18,7 +18,7 @@ resource! {
 
 list_operation!(
     /// `GET /live-streams`.
-    LiveStreamsList, GetLiveStreams, get_live_streams, LiveStreamListResponse, LiveStream
+    LiveStreamsList, GetLiveStreamsParams, LiveStreamListResponse, LiveStream
 );
 
 /// Lists live streams; see [`LiveStreams::list`].
@@ -27,24 +27,22 @@ pub type ListLiveStreams = ListRequest<LiveStreamsList>;
 impl ListLiveStreams {
     /// The live stream with this stream key.
     pub fn stream_key(self, key: impl Into<String>) -> Self {
-        let key = key.into();
-        self.set(move |b| b.stream_key(key.clone()))
+        self.set(|p| p.stream_key = Some(key.into()))
     }
 
     /// Live streams with this name.
     pub fn name(self, name: impl Into<String>) -> Self {
-        let name = name.into();
-        self.set(move |b| b.name(name.clone()))
+        self.set(|p| p.name = Some(name.into()))
     }
 
     /// The field to sort by.
     pub fn sort_by(self, field: GetLiveStreamsSortBy) -> Self {
-        self.set(move |b| b.sort_by(field))
+        self.set(|p| p.sort_by = Some(field))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 

@@ -9,6 +9,7 @@ mod summaries;
 mod tags;
 mod upload_tokens;
 mod videos;
+mod vtt_files;
 mod watermarks;
 mod webhooks;
 
@@ -37,11 +38,50 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
+    /// This direction as the list operation's own parameter type.
+    pub(crate) fn into_param<T: SortOrderParam>(self) -> T {
+        T::from_sort_order(self)
+    }
+}
+
+/// The `sortOrder` parameter type of a list operation: each has its own enum of `asc` and
+/// `desc` (watermarks take a plain string).
+pub(crate) trait SortOrderParam {
+    fn from_sort_order(order: SortOrder) -> Self;
+}
+
+macro_rules! sort_order_params {
+    ($($ty:ident),* $(,)?) => {
+        $(impl SortOrderParam for apivideo_api::types::$ty {
+            fn from_sort_order(order: SortOrder) -> Self {
+                match order {
+                    SortOrder::Asc => Self::Asc,
+                    SortOrder::Desc => Self::Desc,
+                }
+            }
+        })*
+    };
+}
+
+sort_order_params!(
+    GetLiveStreamsSortOrder,
+    GetMetricsBreakdownSortOrder,
+    GetMetricsOverTimeSortOrder,
+    GetPlayersSortOrder,
+    GetSummariesSortOrder,
+    GetUploadTokensSortOrder,
+    ListDiscardedVideosSortOrder,
+    ListTagsSortOrder,
+    ListVideosSortOrder,
+);
+
+impl SortOrderParam for String {
+    fn from_sort_order(order: SortOrder) -> Self {
+        match order {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
         }
+        .to_owned()
     }
 }
 

@@ -18,7 +18,7 @@ resource! {
 
 list_operation!(
     /// `GET /players`.
-    PlayersList, GetPlayers, get_players, PlayerThemesListResponse, PlayerTheme
+    PlayersList, GetPlayersParams, PlayerThemesListResponse, PlayerTheme
 );
 
 /// Lists player themes; see [`Players::list`].
@@ -27,12 +27,12 @@ pub type ListPlayers = ListRequest<PlayersList>;
 impl ListPlayers {
     /// The field to sort by.
     pub fn sort_by(self, field: GetPlayersSortBy) -> Self {
-        self.set(move |b| b.sort_by(field))
+        self.set(|p| p.sort_by = Some(field))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 

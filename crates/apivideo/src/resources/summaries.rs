@@ -16,7 +16,7 @@ resource! {
 
 list_operation!(
     /// `GET /summaries`.
-    SummariesList, GetSummaries, get_summaries, SummariesListResponse, Summary
+    SummariesList, GetSummariesParams, SummariesListResponse, Summary
 );
 
 /// Lists summaries; see [`Summaries::list`].
@@ -25,28 +25,27 @@ pub type ListSummaries = ListRequest<SummariesList>;
 impl ListSummaries {
     /// The summary of this video.
     pub fn video_id(self, video_id: impl Into<String>) -> Self {
-        let video_id = video_id.into();
-        self.set(move |b| b.video_id(video_id.clone()))
+        self.set(|p| p.video_id = Some(video_id.into()))
     }
 
     /// Summaries made automatically or on request.
     pub fn origin(self, origin: GetSummariesOrigin) -> Self {
-        self.set(move |b| b.origin(origin))
+        self.set(|p| p.origin = Some(origin))
     }
 
     /// Summaries whose source is in this state.
     pub fn source_status(self, status: GetSummariesSourceStatus) -> Self {
-        self.set(move |b| b.source_status(status))
+        self.set(|p| p.source_status = Some(status))
     }
 
     /// The field to sort by.
     pub fn sort_by(self, field: GetSummariesSortBy) -> Self {
-        self.set(move |b| b.sort_by(field))
+        self.set(|p| p.sort_by = Some(field))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 

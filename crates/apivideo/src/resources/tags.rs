@@ -13,7 +13,7 @@ resource! {
 
 list_operation!(
     /// `GET /tags`.
-    TagsList, ListTags, list_tags, ListTagsResponse, ListTagsResponseData
+    TagsList, ListTagsParams, ListTagsResponse, ListTagsResponseData
 );
 
 /// Lists tags; see [`Tags::list`].
@@ -22,18 +22,17 @@ pub type ListTags = ListRequest<TagsList>;
 impl ListTags {
     /// Tags containing `value`.
     pub fn value(self, value: impl Into<String>) -> Self {
-        let value = value.into();
-        self.set(move |b| b.value(value.clone()))
+        self.set(|p| p.value = Some(value.into()))
     }
 
     /// The field to sort by.
     pub fn sort_by(self, field: ListTagsSortBy) -> Self {
-        self.set(move |b| b.sort_by(field))
+        self.set(|p| p.sort_by = Some(field))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 

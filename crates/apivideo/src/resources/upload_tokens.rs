@@ -6,16 +6,18 @@ use apivideo_api::types::GetUploadTokensSortBy;
 use super::{SortOrder, id, resource};
 use crate::error::{Error, Result};
 use crate::pagination::{ListRequest, list_operation};
+use crate::upload::{ProgressiveUpload, Source, Target, Upload};
 
 resource! {
     /// Upload tokens: let a browser or device upload without your API key. Uploading with
-    /// one is [`Videos::upload_with_token`](crate::resources::Videos::upload_with_token).
+    /// one is [`upload`](UploadTokens::upload) or
+    /// [`progressive_upload`](UploadTokens::progressive_upload).
     UploadTokens
 }
 
 list_operation!(
     /// `GET /upload-tokens`.
-    UploadTokensList, GetUploadTokens, get_upload_tokens, TokenListResponse, UploadToken
+    UploadTokensList, GetUploadTokensParams, TokenListResponse, UploadToken
 );
 
 /// Lists upload tokens; see [`UploadTokens::list`].
@@ -24,12 +26,12 @@ pub type ListUploadTokens = ListRequest<UploadTokensList>;
 impl ListUploadTokens {
     /// The field to sort by.
     pub fn sort_by(self, field: GetUploadTokensSortBy) -> Self {
-        self.set(move |b| b.sort_by(field))
+        self.set(|p| p.sort_by = Some(field))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 
@@ -78,5 +80,25 @@ impl UploadTokens {
                     .await
             })
             .await
+    }
+
+    /// Uploads with an upload token: needs no API key, so it works with a client built
+    /// without one. The first chunk creates the video; every later chunk names it.
+    /// `.await` the returned [`Upload`] for the video once the upload completed.
+    pub fn upload(&self, token: &str, source: impl Into<Source>) -> Upload {
+        Upload::with_token(self.client.clone(), token, source.into())
+    }
+
+    /// Starts a progressive upload with an upload token, part by part; parts are sent as
+    /// `Content-Range: part <n>/*`, the last one as `part <n>/<n>`, as the spec allows for
+    /// `POST /upload`.
+    pub fn progressive_upload(&self, token: &str) -> ProgressiveUpload {
+        ProgressiveUpload::new(
+            self.client.clone(),
+            Target::Token {
+                token: token.to_owned(),
+                video_id: None,
+            },
+        )
     }
 }

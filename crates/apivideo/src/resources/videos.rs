@@ -13,31 +13,25 @@ use apivideo_api::types::{ListDiscardedVideosSortBy, ListVideosSortBy};
 use super::{SortOrder, id, resource};
 use crate::error::{Error, Result};
 use crate::pagination::{ListRequest, list_operation};
-use crate::upload::Source;
+use crate::upload::{ProgressiveUpload, Resume, Source, Target, Upload};
 
 resource! {
-    /// Videos. Uploads are under [`upload`](Videos::upload) and friends.
+    /// Videos, and uploads of their sources: [`upload`](Videos::upload),
+    /// [`create_and_upload`](Videos::create_and_upload), [`resume`](Videos::resume),
+    /// [`resume_from_status`](Videos::resume_from_status) and
+    /// [`progressive_upload`](Videos::progressive_upload). Uploads with an upload token are
+    /// on [`UploadTokens`](crate::resources::UploadTokens).
     Videos
 }
 
 list_operation!(
     /// `GET /videos`.
-    VideosList, ListVideos, list_videos, VideosListResponse, Video,
-    state = MetadataQuery, |builder, metadata| if metadata.0.is_empty() {
-        builder
-    } else {
-        builder.metadata(metadata.clone())
-    }
+    VideosList, ListVideosParams, VideosListResponse, Video
 );
 
 list_operation!(
     /// `GET /discarded/videos`.
-    DiscardedVideosList, ListDiscardedVideos, list_discarded_videos, VideosListResponse, Video,
-    state = MetadataQuery, |builder, metadata| if metadata.0.is_empty() {
-        builder
-    } else {
-        builder.metadata(metadata.clone())
-    }
+    DiscardedVideosList, ListDiscardedVideosParams, VideosListResponse, Video
 );
 
 /// Lists videos; see [`Videos::list`].
@@ -51,14 +45,12 @@ macro_rules! video_filters {
         impl $list {
             /// Videos whose title contains `title`.
             pub fn title(self, title: impl Into<String>) -> Self {
-                let title = title.into();
-                self.set(move |b| b.title(title.clone()))
+                self.set(|p| p.title = Some(title.into()))
             }
 
             /// Videos with all of these tags.
             pub fn tags<T: Into<String>>(self, tags: impl IntoIterator<Item = T>) -> Self {
-                let tags: Vec<String> = tags.into_iter().map(Into::into).collect();
-                self.set(move |b| b.tags(tags.clone()))
+                self.set(|p| p.tags = tags.into_iter().map(Into::into).collect())
             }
 
             /// Videos with this one tag.
@@ -69,32 +61,30 @@ macro_rules! video_filters {
             /// Videos whose metadata has `key` set to `value`; call again for more pairs
             /// (sent as `metadata[key]=value`).
             pub fn metadata(self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                let (key, value) = (key.into(), value.into());
-                self.update(move |metadata| {
-                    metadata.0.insert(key, value);
+                self.set(|p| {
+                    let metadata = p.metadata.get_or_insert_with(MetadataQuery::default);
+                    metadata.0.insert(key.into(), value.into());
                 })
             }
 
             /// Videos whose description contains `description`.
             pub fn description(self, description: impl Into<String>) -> Self {
-                let description = description.into();
-                self.set(move |b| b.description(description.clone()))
+                self.set(|p| p.description = Some(description.into()))
             }
 
             /// Videos recorded from this live stream.
             pub fn live_stream_id(self, live_stream_id: impl Into<String>) -> Self {
-                let live_stream_id = live_stream_id.into();
-                self.set(move |b| b.live_stream_id(live_stream_id.clone()))
+                self.set(|p| p.live_stream_id = Some(live_stream_id.into()))
             }
 
             /// The field to sort by.
             pub fn sort_by(self, field: $sort) -> Self {
-                self.set(move |b| b.sort_by(field))
+                self.set(|p| p.sort_by = Some(field))
             }
 
             /// The sort direction.
             pub fn sort_order(self, order: SortOrder) -> Self {
-                self.set(move |b| b.sort_order(order.as_str()))
+                self.set(|p| p.sort_order = Some(order.into_param()))
             }
         }
     };
@@ -245,6 +235,41 @@ impl Videos {
             DiscardedVideoUpdatePayload::new().discarded(false),
         )
         .await
+    }
+
+    /// Uploads the source of an existing video; `.await` the returned [`Upload`] for
+    /// the video as it is once the upload completed. See [`crate::upload`] for how.
+    pub fn upload(&self, video_id: &str, source: impl Into<Source>) -> Upload {
+        Upload::to_video(self.client.clone(), video_id, source.into())
+    }
+
+    /// Creates a video, then uploads its source (the source is checked first, so bad
+    /// input creates nothing).
+    pub fn create_and_upload(
+        &self,
+        payload: VideoCreationPayload,
+        source: impl Into<Source>,
+    ) -> Upload {
+        Upload::create(self.client.clone(), payload, source.into())
+    }
+
+    /// Carries on an interrupted upload from what its
+    /// [`UploadError`](crate::upload::UploadError) confirmed: only the other chunks are
+    /// sent.
+    pub fn resume(&self, resume: Resume, source: impl Into<Source>) -> Upload {
+        Upload::resume(self.client.clone(), resume, source.into())
+    }
+
+    /// Carries on an upload from what the server says it received
+    /// (`GET /videos/{videoId}/status`, `ingest.receivedBytes`), when no
+    /// [`Resume`] was kept; use the chunk size of the interrupted upload.
+    pub fn resume_from_status(&self, video_id: &str, source: impl Into<Source>) -> Upload {
+        Upload::from_status(self.client.clone(), video_id, source.into())
+    }
+
+    /// Starts a progressive upload to an existing video, part by part.
+    pub fn progressive_upload(&self, video_id: &str) -> ProgressiveUpload {
+        ProgressiveUpload::new(self.client.clone(), Target::Video(video_id.to_owned()))
     }
 
     /// Waits until the video can be played (or encoding failed), polling its status with

@@ -14,7 +14,7 @@ resource! {
 
 list_operation!(
     /// `GET /watermarks`.
-    WatermarksList, ListWatermarks, list_watermarks, WatermarksListResponse, Watermark
+    WatermarksList, ListWatermarksParams, WatermarksListResponse, Watermark
 );
 
 /// Lists watermarks; see [`Watermarks::list`].
@@ -23,13 +23,12 @@ pub type ListWatermarks = ListRequest<WatermarksList>;
 impl ListWatermarks {
     /// The field to sort by (`createdAt`).
     pub fn sort_by(self, field: impl Into<String>) -> Self {
-        let field = field.into();
-        self.set(move |b| b.sort_by(field.clone()))
+        self.set(|p| p.sort_by = Some(field.into()))
     }
 
     /// The sort direction.
     pub fn sort_order(self, order: SortOrder) -> Self {
-        self.set(move |b| b.sort_order(order.as_str()))
+        self.set(|p| p.sort_order = Some(order.into_param()))
     }
 }
 

@@ -15,7 +15,7 @@ resource! {
 
 list_operation!(
     /// `GET /webhooks`.
-    WebhooksList, ListWebhooks, list_webhooks, WebhooksListResponse, Webhook
+    WebhooksList, ListWebhooksParams, WebhooksListResponse, Webhook
 );
 
 /// Lists webhooks; see [`Webhooks::list`].
@@ -24,8 +24,7 @@ pub type ListWebhooks = ListRequest<WebhooksList>;
 impl ListWebhooks {
     /// Webhooks subscribed to this event.
     pub fn event(self, event: WebhookEventType) -> Self {
-        let event = event.as_str().to_owned();
-        self.set(move |b| b.events(event.clone()))
+        self.set(|p| p.events = Some(event.as_str().to_owned()))
     }
 }
 

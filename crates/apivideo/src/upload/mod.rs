@@ -1,5 +1,9 @@
 //! Uploads: whole files, chunked and parallel, resumable, progressive.
 //!
+//! The entry points live with their resource: [`Videos`](crate::resources::Videos) uploads
+//! with the API key, [`UploadTokens`](crate::resources::UploadTokens) with an upload token.
+//! This module holds what they return and report.
+//!
 //! ```no_run
 //! use std::path::Path;
 //! # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
@@ -39,6 +43,7 @@ pub(crate) use file::send_file;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+pub use chunked::Upload;
 pub use fingerprint::Fingerprint;
 pub use progressive::ProgressiveUpload;
 pub use resume::ChunkConfirmed;
@@ -175,69 +180,4 @@ pub struct UploadError {
     /// Why it stopped.
     #[source]
     pub source: crate::Error,
-}
-
-pub use chunked::Upload;
-
-impl crate::resources::Videos {
-    /// Uploads the source of an existing video; `.await` the returned [`Upload`] for
-    /// the video as it is once the upload completed.
-    pub fn upload(&self, video_id: &str, source: impl Into<Source>) -> Upload {
-        Upload::to_video(self.client.clone(), video_id, source.into())
-    }
-
-    /// Creates a video, then uploads its source (the source is checked first, so bad
-    /// input creates nothing).
-    pub fn create_and_upload(
-        &self,
-        payload: apivideo_api::models::VideoCreationPayload,
-        source: impl Into<Source>,
-    ) -> Upload {
-        Upload::create(self.client.clone(), payload, source.into())
-    }
-
-    /// Uploads with an upload token: needs no API key, so it works with a client built
-    /// without one. The first chunk creates the video; every later chunk names it.
-    pub fn upload_with_token(&self, token: &str, source: impl Into<Source>) -> Upload {
-        Upload::with_token(self.client.clone(), token, source.into())
-    }
-
-    /// Carries on an interrupted upload from what its [`UploadError`] confirmed: only
-    /// the other chunks are sent.
-    pub fn resume(&self, resume: Resume, source: impl Into<Source>) -> Upload {
-        Upload::resume(self.client.clone(), resume, source.into())
-    }
-
-    /// Carries on an upload from what the server says it received
-    /// (`GET /videos/{videoId}/status`, `ingest.receivedBytes`); use the chunk size of
-    /// the interrupted upload.
-    pub fn resume_upload(&self, video_id: &str, source: impl Into<Source>) -> Upload {
-        Upload::from_status(self.client.clone(), video_id, source.into())
-    }
-
-    /// Starts a progressive upload to an existing video, part by part.
-    pub fn progressive_upload(&self, video_id: &str) -> ProgressiveUpload {
-        ProgressiveUpload::new(self.client.clone(), Target::Video(video_id.to_owned()))
-    }
-}
-
-impl crate::resources::UploadTokens {
-    /// Uploads with an upload token; same as
-    /// [`Videos::upload_with_token`](crate::resources::Videos::upload_with_token).
-    pub fn upload(&self, token: &str, source: impl Into<Source>) -> Upload {
-        Upload::with_token(self.client.clone(), token, source.into())
-    }
-
-    /// Starts a progressive upload with an upload token, part by part. The spec describes
-    /// only byte ranges for `POST /upload`; parts are sent as `part <n>/*` like api.video's
-    /// own clients do.
-    pub fn progressive_upload(&self, token: &str) -> ProgressiveUpload {
-        ProgressiveUpload::new(
-            self.client.clone(),
-            Target::Token {
-                token: token.to_owned(),
-                video_id: None,
-            },
-        )
-    }
 }

@@ -1,10 +1,12 @@
 //! Helpers shared by the facade's integration tests: clients pointed at a wiremock
-//! server, a catch-all mock that fails loudly, request summaries for snapshots, the spec's
-//! example answers, and a tracing capture.
-#![allow(dead_code)] // each test crate uses a different subset
+//! server, a catch-all mock that fails loudly, request summaries for snapshots, and a
+//! tracing capture. The helpers other crates' tests share too (the spec and its example
+//! answers, the multipart reader, request readers, ids) come from `apivideo-test-support`,
+//! re-exported here so every test file reaches them through `common::*`.
+#![allow(dead_code, unused_imports)] // each test crate uses a different subset
 
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use apivideo::api::operation::Operation;
@@ -18,13 +20,8 @@ pub const KEY: &str = "facade-test-key-0123";
 /// `Basic base64("facade-test-key-0123:")`.
 pub const BASIC_HEADER: &str = "Basic ZmFjYWRlLXRlc3Qta2V5LTAxMjM6";
 
-pub const VIDEO_ID: &str = "vi4blUQJFrYWbaG44NChkH27";
-pub const LIVE_STREAM_ID: &str = "li400mYKSgQ6xs7taUeSaEKr";
-pub const PLAYER_ID: &str = "pl45d5vFFGrfdXt5ZQXfTvgu";
-pub const SUMMARY_ID: &str = "summary_1CGHWuXjhxmCPFsgYpdt9P";
-pub const WATERMARK_ID: &str = "watermark_1BWr2L5MTQwxGkuxKjzh6i";
-pub const UPLOAD_TOKEN: &str = "to1tcmSFHeYY5KzyhOqVKMKb";
-pub const WEBHOOK_ID: &str = "webhook_XXXXXXXXXXXXXXX";
+pub use apivideo_test_support::ids::*;
+pub use apivideo_test_support::{header, multipart_parts, query, spec_example};
 
 /// A retry policy with the default bounds but millisecond backoffs, so tests stay fast.
 pub fn fast_retries() -> RetryPolicy {
@@ -69,20 +66,6 @@ pub async fn requests(server: &MockServer) -> Vec<Request> {
         .received_requests()
         .await
         .expect("request recording is on")
-}
-
-/// The value of header `name`, if present and text.
-pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request.headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// The query pairs of a request, in order.
-pub fn query(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
 }
 
 /// The value of query parameter `name` (the first one).
@@ -138,106 +121,6 @@ pub fn summary(request: &Request) -> Value {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// One part of a `multipart/form-data` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormPart {
-    pub name: String,
-    pub file_name: Option<String>,
-    pub content_type: Option<String>,
-    pub data: Vec<u8>,
-}
-
-/// Splits a `multipart/form-data` request body into its parts; panics on a malformed one.
-pub fn multipart_parts(request: &Request) -> Vec<FormPart> {
-    let content_type = header(request, "content-type").expect("a Content-Type header");
-    let boundary = content_type
-        .strip_prefix("multipart/form-data; boundary=")
-        .unwrap_or_else(|| panic!("not multipart/form-data: {content_type}"));
-    let delimiter = format!("--{boundary}");
-    let mut sections = split(&request.body, delimiter.as_bytes());
-    assert!(
-        sections.first().is_some_and(|s| s.is_empty()),
-        "the body starts with the boundary"
-    );
-    sections.remove(0);
-    let last = sections.pop().expect("a closing boundary");
-    assert!(
-        last == b"--\r\n" || last == b"--",
-        "the body ends with the closing boundary"
-    );
-    sections
-        .into_iter()
-        .map(|section| {
-            let section = section
-                .strip_prefix(b"\r\n")
-                .and_then(|s| s.strip_suffix(b"\r\n"))
-                .expect("a part framed by CRLF");
-            let at = find(section, b"\r\n\r\n").expect("part headers end with an empty line");
-            let head = std::str::from_utf8(&section[..at]).expect("UTF-8 part headers");
-            let mut part = FormPart {
-                name: String::new(),
-                file_name: None,
-                content_type: None,
-                data: section[at + 4..].to_vec(),
-            };
-            for line in head.split("\r\n") {
-                let (name, value) = line.split_once(':').expect("a header line");
-                match name.trim().to_ascii_lowercase().as_str() {
-                    "content-disposition" => {
-                        for param in value.split(';').map(str::trim) {
-                            if let Some(v) = param.strip_prefix("name=") {
-                                part.name = v.trim_matches('"').to_owned();
-                            } else if let Some(v) = param.strip_prefix("filename=") {
-                                part.file_name = Some(v.trim_matches('"').to_owned());
-                            }
-                        }
-                    }
-                    "content-type" => part.content_type = Some(value.trim().to_owned()),
-                    other => panic!("unexpected part header {other}"),
-                }
-            }
-            part
-        })
-        .collect()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split<'a>(mut haystack: &'a [u8], needle: &[u8]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    while let Some(at) = find(haystack, needle) {
-        out.push(&haystack[..at]);
-        haystack = &haystack[at + needle.len()..];
-    }
-    out.push(haystack);
-    out
-}
-
-/// The OpenAPI document, parsed once.
-pub fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/apivideo.yaml");
-        let text = std::fs::read_to_string(path).expect("the spec");
-        serde_norway::from_str(&text).expect("valid YAML")
-    })
-}
-
-/// The spec's JSON example answer of operation `id` for `status`.
-pub fn spec_example(id: &str, status: u16) -> Option<Value> {
-    let paths = spec()["paths"].as_object().expect("paths");
-    let operation = paths
-        .values()
-        .flat_map(|item| item.as_object().expect("path item").values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(id))
-        .unwrap_or_else(|| panic!("{id} is not in the spec"));
-    operation["responses"][status.to_string()]
-        .pointer("/content/application~1json/example")
-        .cloned()
 }
 
 /// The operation `id` of the table.

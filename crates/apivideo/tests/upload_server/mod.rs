@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use apivideo_test_support::FormPart as Part;
+use apivideo_test_support::multipart;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -259,7 +261,8 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
             .get("content-type")
             .cloned()
             .unwrap_or_default();
-        let fields = parse_multipart(&content_type, &body);
+        // Not multipart (a JSON call), or malformed: no fields, which the handler refuses.
+        let fields = multipart::parse(&content_type, &body).unwrap_or_default();
         let content_range = request.headers.get("content-range").cloned();
 
         let (status, response, retry_after) = {
@@ -324,13 +327,6 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
         stream.flush().await?;
     }
     Ok(())
-}
-
-struct Part {
-    name: String,
-    file_name: Option<String>,
-    content_type: Option<String>,
-    data: Vec<u8>,
 }
 
 fn handle(
@@ -442,56 +438,4 @@ fn store(
         }
     }
     (201, video_json(id), None)
-}
-
-fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<Part> {
-    let Some(boundary) = content_type.split("boundary=").nth(1) else {
-        return Vec::new();
-    };
-    let delimiter = format!("--{}", boundary.trim_matches('"'));
-    let mut parts = Vec::new();
-    let mut rest = body;
-    while let Some(start) = find(rest, delimiter.as_bytes()) {
-        rest = &rest[start + delimiter.len()..];
-        if rest.starts_with(b"--") {
-            break;
-        }
-        let Some(head_end) = find(rest, b"\r\n\r\n") else {
-            break;
-        };
-        let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
-        let data_start = head_end + 4;
-        let Some(next) = find(&rest[data_start..], delimiter.as_bytes()) else {
-            break;
-        };
-        let data = rest[data_start..data_start + next - 2].to_vec();
-        let disposition = head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
-            .unwrap_or_default();
-        let content_type = head.lines().find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-type:")
-                .map(|v| v.trim().to_owned())
-        });
-        let attr = |key: &str| {
-            disposition.split(';').find_map(|p| {
-                p.trim()
-                    .strip_prefix(&format!("{key}="))
-                    .map(|v| v.trim_matches('"').to_owned())
-            })
-        };
-        parts.push(Part {
-            name: attr("name").unwrap_or_default(),
-            file_name: attr("filename"),
-            content_type,
-            data,
-        });
-        rest = &rest[data_start + next..];
-    }
-    parts
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
