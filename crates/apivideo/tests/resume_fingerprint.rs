@@ -235,8 +235,8 @@ async fn a_token_upload_serializes_without_its_token_and_needs_it_back() {
 
     let faults = sim.faults().clone();
     let error = client
-        .videos()
-        .upload_with_token(&token, path.as_path())
+        .upload_tokens()
+        .upload(&token, path.as_path())
         .chunk_size(5 * MIB)
         .on_chunk_confirmed(move |chunk| {
             if chunk.index == 0 {
