@@ -29,11 +29,14 @@ impl Authorization {
     /// `Basic base64("<key>:")`: the key as user name and an empty password, as api.video
     /// expects.
     pub fn basic(key: &ApiKey) -> Self {
-        let mut credentials = String::with_capacity(key.expose_secret().len() + 1);
+        let mut credentials = String::with_capacity(key.expose_secret().len().saturating_add(1));
         credentials.push_str(key.expose_secret());
         credentials.push(':');
         let credentials = SecretString::from(credentials);
         let encoded = SecretString::from(STANDARD.encode(credentials.expose_secret()));
+        // Proven safe: base64's alphabet and "Basic " are visible ASCII, always a valid
+        // header value.
+        #[allow(clippy::expect_used)]
         Self::from_parts("Basic", encoded.expose_secret())
             .expect("base64 output is always a valid header value")
     }
@@ -55,7 +58,7 @@ impl Authorization {
     pub fn from_header_value(mut value: HeaderValue) -> Result<Self, Error> {
         let bytes = value.as_bytes();
         let scheme_len = bytes.iter().position(|b| *b == b' ').unwrap_or(0);
-        let scheme = &bytes[..scheme_len];
+        let scheme = bytes.get(..scheme_len).unwrap_or_default();
         if scheme.is_empty()
             || !scheme
                 .iter()
@@ -72,7 +75,12 @@ impl Authorization {
     fn from_parts(scheme: &str, credential: &str) -> Result<Self, Error> {
         // Exact capacity: the buffer is never reallocated, so the one copy that holds the
         // credential is the one `SecretString` zeroes.
-        let mut joined = String::with_capacity(scheme.len() + 1 + credential.len());
+        let mut joined = String::with_capacity(
+            scheme
+                .len()
+                .saturating_add(1)
+                .saturating_add(credential.len()),
+        );
         joined.push_str(scheme);
         joined.push(' ');
         joined.push_str(credential);
@@ -97,7 +105,8 @@ impl Authorization {
     /// The authentication scheme: `"Basic"`, `"Bearer"`, or the one given to
     /// [`from_header_value`](Self::from_header_value).
     pub fn scheme(&self) -> &str {
-        std::str::from_utf8(&self.value.as_bytes()[..self.scheme_len]).unwrap_or("")
+        let scheme = self.value.as_bytes().get(..self.scheme_len).unwrap_or_default();
+        std::str::from_utf8(scheme).unwrap_or("")
     }
 }
 

@@ -162,8 +162,8 @@ impl RetryPolicy {
             .saturating_mul(1_u32 << exponent)
             .min(self.max_backoff);
         // Integer jitter: `Duration::mul_f64` can round past `Duration::MAX` and panic.
-        let half = full / 2;
-        let spread = u64::try_from((full - half).as_nanos()).unwrap_or(u64::MAX);
+        let half = full.checked_div(2).unwrap_or_default();
+        let spread = u64::try_from(full.saturating_sub(half).as_nanos()).unwrap_or(u64::MAX);
         half.saturating_add(Duration::from_nanos(fastrand::u64(0..=spread)))
     }
 

@@ -41,7 +41,8 @@ impl Schedule {
     fn lead(&self, lifetime: Duration) -> Duration {
         let max_jitter_ms = u64::try_from(self.jitter.as_millis()).unwrap_or(u64::MAX);
         let jitter = Duration::from_millis(fastrand::u64(0..=max_jitter_ms));
-        self.refresh_margin.saturating_add(jitter).min(lifetime / 2)
+        let half_life = lifetime.checked_div(2).unwrap_or_default();
+        self.refresh_margin.saturating_add(jitter).min(half_life)
     }
 }
 
@@ -78,7 +79,8 @@ impl Cached {
     /// After a failed renewal, keep serving this token for a short while before retrying.
     pub(super) fn postpone_refresh(&mut self, now: Instant) {
         let remaining = self.expires_at.saturating_duration_since(now);
-        self.refresh_at = saturating_add(now, RETRY_AFTER_FAILED_REFRESH.min(remaining / 2));
+        let half = remaining.checked_div(2).unwrap_or_default();
+        self.refresh_at = saturating_add(now, RETRY_AFTER_FAILED_REFRESH.min(half));
     }
 
     pub(super) fn label(&self, now: Instant) -> &'static str {
