@@ -105,7 +105,11 @@ impl Authorization {
     /// The authentication scheme: `"Basic"`, `"Bearer"`, or the one given to
     /// [`from_header_value`](Self::from_header_value).
     pub fn scheme(&self) -> &str {
-        let scheme = self.value.as_bytes().get(..self.scheme_len).unwrap_or_default();
+        let scheme = self
+            .value
+            .as_bytes()
+            .get(..self.scheme_len)
+            .unwrap_or_default();
         std::str::from_utf8(scheme).unwrap_or("")
     }
 }
