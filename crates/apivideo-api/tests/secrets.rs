@@ -64,26 +64,10 @@ fn models_built_in_code_are_redacted_too() {
     assert!(!format!("{live:?}").contains(SECRET));
 }
 
-/// A socket bound but never listening: connections to it are refused.
-fn refused_base_url() -> (String, socket2::Socket) {
-    let socket =
-        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
-    socket
-        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
-        .expect("bind");
-    let port = socket
-        .local_addr()
-        .expect("address")
-        .as_socket()
-        .expect("inet")
-        .port();
-    (format!("http://127.0.0.1:{port}"), socket)
-}
-
 #[tokio::test]
 async fn low_level_errors_never_carry_the_upload_token() {
     let token = "to1SECRETuploadTOKEN";
-    let (base, _bound) = refused_base_url();
+    let (base, _bound) = apivideo_test_support::refused_base_url();
     let client = Client::new(
         &base,
         Context::anonymous().with_retry_policy(apivideo_api::RetryPolicy::none()),

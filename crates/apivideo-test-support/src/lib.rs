@@ -69,3 +69,21 @@ mod tests {
         spec_example("NOT-an-operation", 200);
     }
 }
+
+/// A base URL whose port refuses connections by construction: the socket is bound (so no
+/// other test can take the port) but never listens. Keep the returned socket alive for as
+/// long as the URL is used.
+pub fn refused_base_url() -> (String, socket2::Socket) {
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    socket
+        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind to a free port");
+    let port = socket
+        .local_addr()
+        .expect("the bound address")
+        .as_socket()
+        .expect("an inet address")
+        .port();
+    (format!("http://127.0.0.1:{port}"), socket)
+}

@@ -33,25 +33,8 @@ fn assert_prints_once(error: &Error) {
     assert!(debug.len() < 2000, "Debug stays compact: {debug}");
 }
 
-/// A base URL that refuses connections by construction: its port is bound, so no other
-/// test can take it, but never listening.
-fn refused() -> (String, socket2::Socket) {
-    let socket =
-        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
-    socket
-        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
-        .expect("bind");
-    let port = socket
-        .local_addr()
-        .expect("address")
-        .as_socket()
-        .expect("an inet address")
-        .port();
-    (format!("http://127.0.0.1:{port}"), socket)
-}
-
 async fn transport_error() -> Error {
-    let (base, _bound) = refused();
+    let (base, _bound) = apivideo_test_support::refused_base_url();
     Client::builder()
         .api_key("a-test-key")
         .basic_auth()
@@ -72,7 +55,7 @@ async fn every_kind_of_error_prints_each_cause_once() {
     assert_prints_once(&transport);
     assert_eq!(chain(&transport)[0], "could not connect to api.video");
 
-    let (base, _bound) = refused();
+    let (base, _bound) = apivideo_test_support::refused_base_url();
     let upload = Client::builder()
         .api_key("a-test-key")
         .basic_auth()
