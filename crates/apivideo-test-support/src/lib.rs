@@ -52,24 +52,6 @@ pub fn query(request: &wiremock::Request) -> Vec<(String, String)> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spec_examples_are_found_by_operation_and_status() {
-        let video = spec_example("GET-video", 200).expect("an example");
-        assert!(video["videoId"].is_string(), "{video}");
-        assert!(spec_example("GET-video", 599).is_none());
-    }
-
-    #[test]
-    #[should_panic(expected = "NOT-an-operation is not in the spec")]
-    fn an_unknown_operation_panics() {
-        spec_example("NOT-an-operation", 200);
-    }
-}
-
 /// A base URL whose port refuses connections by construction: the socket is bound (so no
 /// other test can take the port) but never listens. Keep the returned socket alive for as
 /// long as the URL is used.
@@ -86,4 +68,22 @@ pub fn refused_base_url() -> (String, socket2::Socket) {
         .expect("an inet address")
         .port();
     (format!("http://127.0.0.1:{port}"), socket)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_examples_are_found_by_operation_and_status() {
+        let video = spec_example("GET-video", 200).expect("an example");
+        assert!(video["videoId"].is_string(), "{video}");
+        assert!(spec_example("GET-video", 599).is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "NOT-an-operation is not in the spec")]
+    fn an_unknown_operation_panics() {
+        spec_example("NOT-an-operation", 200);
+    }
 }
