@@ -244,7 +244,8 @@ impl Videos {
     }
 
     /// Creates a video, then uploads its source (the source is checked first, so bad
-    /// input creates nothing).
+    /// input creates nothing). `source` is a path (`&Path`, `&PathBuf`, `PathBuf`, or
+    /// [`Source::path`] for a string), bytes, an open file or a reader: see [`Source`].
     pub fn create_and_upload(
         &self,
         payload: VideoCreationPayload,
