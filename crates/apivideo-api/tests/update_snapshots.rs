@@ -159,3 +159,25 @@ fn the_three_states_of_player_id_read_back_as_sent() {
         assert_eq!(serde_json::to_value(&read).expect("writes"), body);
     }
 }
+
+#[tokio::test]
+async fn clear_setters_send_empty_lists_and_null() {
+    let body = sent_body(
+        VideoUpdatePayload::new()
+            .clear_tags()
+            .clear_metadata()
+            .clear_transcript_summary_attributes()
+            .clear_player_id(),
+    )
+    .await;
+    let sent: Value = serde_json::from_str(&body).expect("a JSON body");
+    assert_eq!(
+        sent,
+        json!({
+            "playerId": null,
+            "tags": [],
+            "metadata": [],
+            "transcriptSummaryAttributes": [],
+        })
+    );
+}

@@ -161,7 +161,7 @@ fn show_status(id: &str, status: &VideoStatus) {
             .map(|q| {
                 format!(
                     "{} {} {}",
-                    q.type_.as_ref().map_or("?", |t| t.as_str()),
+                    q.r#type.as_ref().map_or("?", |t| t.as_str()),
                     q.quality.as_ref().map_or("?", |r| r.as_str()),
                     q.status.as_ref().map_or("?", |s| s.as_str())
                 )

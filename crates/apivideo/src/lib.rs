@@ -22,7 +22,9 @@ pub use apivideo_api::RetryPolicy;
 /// [`ListRequest::params`](crate::ListRequest::params) shows them.
 pub use apivideo_api::list_params;
 /// Every model of the API, named after its schema (`video` → [`models::Video`],
-/// `videos-list-response` → [`models::VideosListResponse`]).
+/// `videos-list-response` → [`models::VideosListResponse`]). Request fields that can
+/// be left out, `null` or set are [`models::Nullable`]; date-times are
+/// [`models::DateTime`].
 pub use apivideo_api::models;
 /// Enums of query and path parameters (sort fields, analytics metrics...).
 pub use apivideo_api::types;

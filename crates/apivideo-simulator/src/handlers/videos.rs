@@ -564,7 +564,7 @@ pub(crate) fn status_of(rec: &VideoRec, delay: Duration, now: Instant) -> models
             .into_iter()
             .map(|(kind, resolution)| {
                 models::Quality::new()
-                    .type_(kind)
+                    .r#type(kind)
                     .quality(resolution)
                     .status(state.clone())
             })
