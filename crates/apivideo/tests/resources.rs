@@ -885,7 +885,7 @@ async fn webhooks_create() {
         .await
         .expect("created");
     assert_eq!(webhook, api.served::<apivideo::models::Webhook>());
-    assert!(webhook.signature_secret.is_some());
+    assert!(webhook.verification_secret().is_some());
     api.snapshot().await;
 }
 
