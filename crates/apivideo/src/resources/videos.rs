@@ -145,8 +145,10 @@ impl Videos {
             .await
     }
 
-    /// Lists videos, newest first by default; filter, sort, then `.await` a page or
-    /// [`stream`](ListRequest::stream) them all.
+    /// Lists videos: filter, sort, then `.await` a page or
+    /// [`stream`](ListRequest::stream) them all. api.video documents no default order:
+    /// set [`sort_by`](ListVideos::sort_by) and [`sort_order`](ListVideos::sort_order)
+    /// when the order matters.
     pub fn list(&self) -> ListVideos {
         ListRequest::new(self.client.clone())
     }
