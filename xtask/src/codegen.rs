@@ -44,10 +44,12 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
         /// Types are named after their schema (`video-status` → `VideoStatus`), fields
         /// after their JSON property in snake case (`videoId` → `video_id`); a keyword is
         /// a raw identifier (`type` → `r#type`, as in [`auth::Problem`](crate::auth::Problem)).
-        /// Date-times are [`DateTime`]s, keeping the offset they were sent with. An
-        /// optional field of a request body that can also be sent as `null` is a
-        /// [`Nullable`]: left out, `null`, or a value; its `clear_...` setter sends `null`.
-        /// An optional list of a request body has a `clear_...` setter that sends `[]`.
+        ///
+        /// Date-times are of type [`DateTime`](crate::models::DateTime), which keeps the
+        /// offset they were sent with. An optional field of a request body that can also
+        /// be sent as `null` is of type [`Nullable`](crate::models::Nullable) (left out,
+        /// `null`, or a value), and its `clear_...` setter sends `null`. An optional list
+        /// of a request body has a `clear_...` setter that sends `[]`.
         pub mod models {
             #model_tokens
         }
