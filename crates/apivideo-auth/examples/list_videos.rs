@@ -7,7 +7,8 @@
 //! Uses the sandbox unless `APIVIDEO_BASE_URL` says otherwise.
 
 use apivideo_auth::{
-    ApiKey, BearerToken, ProvideAuthorization, RequestContext, SANDBOX_BASE_URL, scoped_to_origin,
+    ApiKey, BearerToken, ProvideAuthorization, RequestContext, SANDBOX_BASE_URL, http,
+    scoped_to_origin,
 };
 use url::Url;
 

@@ -32,3 +32,14 @@ pub use apivideo_api::types;
 pub use apivideo_auth as auth;
 /// Date-times used by models and analytics filters.
 pub use chrono;
+/// Re-exported so that the types this crate's signatures take
+/// ([`webhooks::verify_request`] reads an [`http::HeaderMap`]) need no dependency of your
+/// own, at a version that always matches.
+pub use http;
+
+/// The traits that streams need: `use apivideo::prelude::*;` brings `try_next`,
+/// `try_collect`, `take` and the rest to [`ListRequest::stream`], with no dependency
+/// on `futures-util` of your own.
+pub mod prelude {
+    pub use futures_util::{StreamExt, TryStreamExt};
+}
