@@ -52,7 +52,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         video.video_id
     );
 
-    while let Some(delivery) = receiver.next(Duration::from_secs(10)).await {
+    // Until no delivery came for 3 s.
+    while let Some(delivery) = receiver.next(Duration::from_secs(3)).await {
         match verify_request(&secret, &delivery.headers, &delivery.body) {
             Ok(Event::VideoEncodingQualityCompleted(event)) => println!(
                 "verified: {} {} ready",
