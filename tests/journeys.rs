@@ -8,7 +8,7 @@ use apivideo::models::{
     TokenCreationPayload, VideoCreationPayload, WebhookEventType, WebhooksCreationPayload,
 };
 use apivideo::upload::Source;
-use apivideo::webhooks::{Event, SignatureSecret};
+use apivideo::webhooks::Event;
 use apivideo::{Client, Error, RetryPolicy};
 use apivideo_simulator::{Simulator, WebhookReceiver};
 use futures_util::TryStreamExt;
@@ -340,7 +340,7 @@ async fn webhooks_are_delivered_signed_and_verified() {
         ))
         .await
         .expect("webhook");
-    let secret = SignatureSecret::new(webhook.signature_secret.clone().expect("secret"));
+    let secret = webhook.verification_secret().expect("secret");
 
     let video = client
         .videos()

@@ -39,8 +39,17 @@ pub fn generate(spec_path: &Path, display: &str) -> Result<(String, Report)> {
     let operations = operations::generate(&spec.doc)?;
     let model_tokens = models.tokens;
     let tokens = quote! {
-        /// The API's data types, one per component schema (see the crate docs for the
-        /// naming rule), plus the webhook event payloads.
+        /// The API's data types, one per component schema, plus the webhook event payloads.
+        ///
+        /// Types are named after their schema (`video-status` → `VideoStatus`), fields
+        /// after their JSON property in snake case (`videoId` → `video_id`); a keyword is
+        /// a raw identifier (`type` → `r#type`, as in [`auth::Problem`](crate::auth::Problem)).
+        ///
+        /// Date-times are of type [`DateTime`](crate::models::DateTime), which keeps the
+        /// offset they were sent with. An optional field of a request body that can also
+        /// be sent as `null` is of type [`Nullable`](crate::models::Nullable) (left out,
+        /// `null`, or a value), and its `clear_...` setter sends `null`. An optional list
+        /// of a request body has a `clear_...` setter that sends `[]`.
         pub mod models {
             #model_tokens
         }

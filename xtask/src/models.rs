@@ -25,7 +25,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Result;
-use crate::naming::{field_name, type_name, variant_name};
+use crate::naming::{field_name, member_name, type_name, variant_name};
 use crate::spec::{self, operations, ref_name};
 use crate::transform::DEEP_OBJECT_EXTENSION;
 
@@ -370,7 +370,7 @@ impl Generator<'_> {
                 }
                 fields.push(Field {
                     json: json.clone(),
-                    rust: field_name(json),
+                    rust: member_name(json),
                     ty,
                     required: required.contains(json.as_str()),
                     nullable: is_nullable(prop),
@@ -575,8 +575,20 @@ fn repr(role: Role, field: &Field) -> Repr {
     }
 }
 
+/// An identifier; `r#name` makes a raw one.
 fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// A field's name without the mark that makes a keyword an identifier (`r#type` → `type`,
+/// `self_` → `self`), for names built from it (`clear_...`) and for `Debug` labels.
+fn bare_name(rust: &str) -> &str {
+    rust.strip_prefix("r#")
+        .unwrap_or(rust)
+        .trim_end_matches('_')
 }
 
 fn doc_attr(text: &str) -> TokenStream {
@@ -739,7 +751,22 @@ impl Generator<'_> {
     fn setter(&self, struct_role: Role, f: &Field) -> TokenStream {
         let name = ident(&f.rust);
         let r = repr(struct_role, f);
-        let doc = format!(" Sets `{}`.", f.json);
+        // An optional list of a request body: `[]` is a value of its own (in an update,
+        // "remove them all"), which `.tags([])` cannot say: an empty array literal gives
+        // `impl Into<T>` no item type to infer.
+        let empty_list =
+            struct_role == Role::Payload && r == Repr::Optional && matches!(f.ty, Ty::Vec(_));
+        let clear_name = format_ident!("clear_{}", bare_name(&f.rust));
+        let doc = if empty_list {
+            format!(
+                " Sets `{}`; [`{clear_name}`](Self::{clear_name}) sends an empty list \
+                 (`.{}([])` does not compile: an empty array has no item type).",
+                f.json,
+                bare_name(&f.rust)
+            )
+        } else {
+            format!(" Sets `{}`.", f.json)
+        };
         let (param, value) = match &f.ty {
             Ty::Vec(item) => {
                 let item = self.rust_ty(item);
@@ -758,18 +785,31 @@ impl Generator<'_> {
             Repr::Optional | Repr::OptionalNull => quote!(Some(#value)),
             Repr::Nullable => quote!(Nullable::Value(#value)),
         };
-        let clear = (r == Repr::Nullable).then(|| {
-            let clear = format_ident!("clear_{}", f.rust.trim_end_matches('_'));
-            let doc = format!(" Sends `{}` as `null`.", f.json);
-            quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #clear(mut self) -> Self {
-                    self.#name = Nullable::Null;
-                    self
-                }
+        let clear = match r {
+            Repr::Nullable => {
+                let doc = format!(" Sends `{}` as `null`.", f.json);
+                Some(quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    pub fn #clear_name(mut self) -> Self {
+                        self.#name = Nullable::Null;
+                        self
+                    }
+                })
             }
-        });
+            _ if empty_list => {
+                let doc = format!(" Sends `{}` as an empty list, `[]`.", f.json);
+                Some(quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    pub fn #clear_name(mut self) -> Self {
+                        self.#name = Some(Vec::new());
+                        self
+                    }
+                })
+            }
+            _ => None,
+        };
         quote! {
             #[doc = #doc]
             #[must_use]
@@ -837,7 +877,16 @@ impl Generator<'_> {
             let r = repr(s.role, f);
             let fname = ident(&f.rust);
             let ty = self.field_ty(r, &f.ty);
-            let fdoc = doc_attr(&f.doc);
+            let fdoc = if r == Repr::Nullable {
+                let bare = bare_name(&f.rust);
+                doc_attr(&format!(
+                    "{}\n\nA [`Nullable`]: left out unless set; [`{bare}`](Self::{}) sends a \
+                     value, [`clear_{bare}`](Self::clear_{bare}) sends `null`.",
+                    f.doc, f.rust
+                ))
+            } else {
+                doc_attr(&f.doc)
+            };
             let mut attrs = Vec::new();
             if f.json != f.rust {
                 let json = &f.json;
@@ -1379,7 +1428,7 @@ fn debug_for(s: &Struct) -> (TokenStream, TokenStream) {
     let label = &s.name;
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.rust);
-        let label = &f.rust;
+        let label = bare_name(&f.rust);
         if f.secret {
             quote!(.field(#label, &crate::wire::Redacted))
         } else {

@@ -10,9 +10,27 @@ pub fn type_name(input: &str) -> String {
     sanitize(input, Case::Pascal)
 }
 
-/// A field or function name: `videoId` → `video_id`, `type` → `type_`.
+/// A function or parameter name as typify and progenitor derive it: `videoId` →
+/// `video_id`, `type` → `type_`.
 pub fn field_name(input: &str) -> String {
     sanitize(input, Case::Snake)
+}
+
+/// A field of our models (and its setter): as [`field_name`], except that a keyword
+/// becomes a raw identifier, `type` → `r#type`, the form hand-written code uses too
+/// (`auth::Problem::r#type`), so that one convention holds across the crates. serde
+/// strips `r#`, so the JSON name is unchanged. The keywords that cannot be raw (`self`,
+/// `Self`, `super`, `crate`, `_`) keep the trailing underscore.
+pub fn member_name(input: &str) -> String {
+    let name = field_name(input);
+    match name.strip_suffix('_') {
+        Some(keyword) if is_keyword(keyword) && can_be_raw(keyword) => format!("r#{keyword}"),
+        _ => name,
+    }
+}
+
+fn can_be_raw(keyword: &str) -> bool {
+    !matches!(keyword, "_" | "self" | "Self" | "super" | "crate")
 }
 
 /// An enum variant for a string value: `240p` → `X240p`, `live-stream.broadcast.started` →
@@ -126,6 +144,10 @@ mod tests {
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("abstract"), "abstract_");
         assert_eq!(field_name("tags[]"), "tags");
+        assert_eq!(member_name("type"), "r#type");
+        assert_eq!(member_name("abstract"), "r#abstract");
+        assert_eq!(member_name("self"), "self_");
+        assert_eq!(member_name("videoId"), "video_id");
         assert_eq!(variant_name("240p"), "X240p");
         assert_eq!(
             variant_name("live-stream.broadcast.started"),

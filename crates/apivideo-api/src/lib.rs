@@ -35,6 +35,7 @@
 mod generated;
 
 mod error;
+mod model_ext;
 pub mod multipart;
 pub mod operation;
 mod runtime;
@@ -44,6 +45,7 @@ mod wire;
 
 pub use error::{ApiError, Error, MAX_ANSWER_BYTES, RateLimit, Result, Stage, request_id, snippet};
 pub use generated::{Client, builder, list_params, models, operations, prelude, types};
+pub use model_ext::SignatureSecret;
 pub use progenitor_client::{ClientInfo, ResponseValue};
 pub use runtime::{Context, DEFAULT_READ_TIMEOUT, http_client_builder};
 pub use token_endpoint::ApiTokenEndpoint;

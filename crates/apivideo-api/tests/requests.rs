@@ -716,7 +716,7 @@ async fn get_summaries_summary_id_source(h: &Harness) -> Request {
         .expect("GET /summaries/{summaryId}/source")
         .into_inner();
     assert_eq!(source, h.served::<models::SummarySource>());
-    assert!(source.abstract_.is_some());
+    assert!(source.r#abstract.is_some());
     let request = h.request().await;
     assert_path(&request, &format!("/summaries/{SUMMARY_ID}/source"));
     request
@@ -724,7 +724,7 @@ async fn get_summaries_summary_id_source(h: &Harness) -> Request {
 
 async fn patch_summaries_summary_id_source(h: &Harness) -> Request {
     let body = models::SummaryUpdatePayload::new()
-        .abstract_("A short introduction to string theory.")
+        .r#abstract("A short introduction to string theory.")
         .takeaways(["Strings vibrate", "Ten dimensions", "No experiment yet"]);
     let response = h
         .client

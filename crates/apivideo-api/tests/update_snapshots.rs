@@ -159,3 +159,46 @@ fn the_three_states_of_player_id_read_back_as_sent() {
         assert_eq!(serde_json::to_value(&read).expect("writes"), body);
     }
 }
+
+#[tokio::test]
+async fn clear_setters_send_empty_lists_and_null() {
+    let body = sent_body(
+        VideoUpdatePayload::new()
+            .clear_tags()
+            .clear_metadata()
+            .clear_transcript_summary_attributes()
+            .clear_player_id(),
+    )
+    .await;
+    let sent: Value = serde_json::from_str(&body).expect("a JSON body");
+    assert_eq!(
+        sent,
+        json!({
+            "playerId": null,
+            "tags": [],
+            "metadata": [],
+            "transcriptSummaryAttributes": [],
+        })
+    );
+}
+
+#[tokio::test]
+async fn metadata_from_pairs_is_sent_as_key_value_objects() {
+    let pairs = std::collections::BTreeMap::from([("team", "blue"), ("year", "2026")]);
+    let body = sent_body(
+        VideoUpdatePayload::new()
+            .metadata([("Author", String::from("John Doe"))])
+            .title("renamed"),
+    )
+    .await;
+    let sent: Value = serde_json::from_str(&body).expect("a JSON body");
+    assert_eq!(
+        sent,
+        json!({"title": "renamed", "metadata": [{"key": "Author", "value": "John Doe"}]})
+    );
+    let from_map = VideoUpdatePayload::new().metadata(pairs);
+    assert_eq!(
+        serde_json::to_value(&from_map).expect("writes"),
+        json!({"metadata": [{"key": "team", "value": "blue"}, {"key": "year", "value": "2026"}]})
+    );
+}

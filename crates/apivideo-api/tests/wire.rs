@@ -290,7 +290,7 @@ fn video_status() {
         Some(models::QualityStatus::Unknown("queued".to_owned()))
     );
     assert_eq!(
-        encoding.qualities[1].type_,
+        encoding.qualities[1].r#type,
         Some(models::QualityType::Unknown("dash".to_owned()))
     );
     assert_eq!(

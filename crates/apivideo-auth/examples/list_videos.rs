@@ -7,8 +7,10 @@
 //! Uses the sandbox unless `APIVIDEO_BASE_URL` says otherwise.
 
 use apivideo_auth::{
-    ApiKey, BearerToken, ProvideAuthorization, RequestContext, SANDBOX_BASE_URL, scoped_to_origin,
+    ApiKey, BearerToken, ProvideAuthorization, RequestContext, SANDBOX_BASE_URL, http,
+    scoped_to_origin,
 };
+use url::Url;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -21,15 +23,18 @@ async fn main() -> Result<(), BoxError> {
     let auth = scoped_to_origin(BearerToken::new(ApiKey::from_env()?, base)?, base)?;
     let http = reqwest::Client::new();
 
-    let mut url = format!("{base}/videos?pageSize=100");
+    let mut url = Url::parse(&format!("{base}/videos?pageSize=100"))?;
     loop {
-        let page = get_json(&http, &auth, &url).await?;
+        let page = get_json(&http, &auth, url.as_str()).await?;
         for video in page["data"].as_array().into_iter().flatten() {
             let id = video["videoId"].as_str().unwrap_or("?");
             let title = video["title"].as_str().unwrap_or("(untitled)");
             println!("{id}  {title}");
         }
-        // `pagination.links` holds relative URIs; follow the one marked "next", if any.
+        // Follow the link marked "next", if any. Its `uri` is an absolute URL in
+        // api.video's answers (`https://ws.api.video/videos?currentPage=2&pageSize=100`)
+        // and a path in some of its docs (`/videos?currentPage=2`): joining it to the
+        // URL just read handles both.
         let next = page["pagination"]["links"]
             .as_array()
             .into_iter()
@@ -37,7 +42,7 @@ async fn main() -> Result<(), BoxError> {
             .find(|link| link["rel"] == "next")
             .and_then(|link| link["uri"].as_str());
         match next {
-            Some(uri) => url = format!("{base}{uri}"),
+            Some(uri) => url = url.join(uri)?,
             None => return Ok(()),
         }
     }

@@ -49,3 +49,8 @@ pub use crate::scoped::{ScopedToOrigin, scoped_to_origin};
 /// Re-exported so that implementors of [`TokenEndpoint`] and users of
 /// [`Authorization::bearer`] name the same `SecretString` type as this crate.
 pub use secrecy;
+
+/// Re-exported so that the types this crate's signatures take ([`http::Method`] in
+/// [`RequestContext::new`], [`http::HeaderValue`] from [`Authorization::header_value`])
+/// need no dependency of your own, at a version that always matches.
+pub use http;

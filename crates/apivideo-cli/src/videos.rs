@@ -1,7 +1,8 @@
 //! `apivideo videos ...`: list (every page), get, delete, status.
 
-use apivideo::Client;
 use apivideo::models::{Video, VideoStatus};
+use apivideo::types::ListVideosSortBy;
+use apivideo::{Client, SortOrder};
 use futures_util::TryStreamExt as _;
 
 use crate::args::{Global, VideosCommand, VideosListArgs};
@@ -41,7 +42,13 @@ pub async fn run(global: &Global, command: VideosCommand) -> Result<(), Failure>
 }
 
 async fn list(client: &Client, args: VideosListArgs) -> Result<(), Failure> {
-    let mut request = client.videos().list().page_size(100);
+    // Asked for, since api.video documents no default order.
+    let mut request = client
+        .videos()
+        .list()
+        .sort_by(ListVideosSortBy::CreatedAt)
+        .sort_order(SortOrder::Desc)
+        .page_size(100);
     if !args.tags.is_empty() {
         request = request.tags(args.tags);
     }
@@ -161,7 +168,7 @@ fn show_status(id: &str, status: &VideoStatus) {
             .map(|q| {
                 format!(
                     "{} {} {}",
-                    q.type_.as_ref().map_or("?", |t| t.as_str()),
+                    q.r#type.as_ref().map_or("?", |t| t.as_str()),
                     q.quality.as_ref().map_or("?", |r| r.as_str()),
                     q.status.as_ref().map_or("?", |s| s.as_str())
                 )

@@ -66,6 +66,7 @@ async fn videos_list_streams_every_page_and_stops_at_the_limit() {
     ))
     .await;
     assert_eq!(few.json_lines().len(), 3);
+    assert_eq!(few.json_lines()[0]["title"], "video 104", "newest first");
     assert_eq!(pages(&sim), before + 1, "one page is enough for 3");
 
     let titled = run(apivideo(

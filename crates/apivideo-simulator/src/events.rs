@@ -65,7 +65,7 @@ fn finish_encoding(state: &mut State, video_id: &str) -> Vec<WebhookEvent> {
         .into_iter()
         .map(|(encoding, resolution)| {
             let mut event = models::VideoEncodingQualityCompletedEvent::new()
-                .type_("video.encoding.quality.completed")
+                .r#type("video.encoding.quality.completed")
                 .emitted_at(now())
                 .video_id(video_id)
                 .encoding(encoding);
@@ -104,7 +104,7 @@ fn generate(state: &mut State, video_id: &str) -> Vec<WebhookEvent> {
             },
         );
         let mut event = models::VideoCaptionGeneratedEvent::new()
-            .type_("video.caption.generated")
+            .r#type("video.caption.generated")
             .emitted_at(now())
             .video_id(video_id)
             .caption_id(new_id("caption_"))
@@ -114,7 +114,7 @@ fn generate(state: &mut State, video_id: &str) -> Vec<WebhookEvent> {
     }
     for summary_id in summaries::complete_waiting(state, video_id, &title) {
         let event = models::VideoSummaryGeneratedEvent::new()
-            .type_("video.summary.generated")
+            .r#type("video.summary.generated")
             .emitted_at(now())
             .video_id(video_id)
             .summary_id(summary_id);

@@ -154,7 +154,7 @@ pub(crate) fn bad_request(
     name: impl Into<String>,
 ) -> Problem {
     let mut body = models::BadRequest::new()
-        .type_(problem_type(kind))
+        .r#type(problem_type(kind))
         .title(title)
         .name(name);
     body.status = Some(400);
@@ -164,7 +164,7 @@ pub(crate) fn bad_request(
 /// 400 whose top level repeats the first problem and whose `problems` lists them all.
 pub(crate) fn bad_request_many(top: Invalid, problems: Vec<Invalid>) -> Problem {
     let mut body = models::BadRequest::new()
-        .type_(problem_type(top.kind))
+        .r#type(problem_type(top.kind))
         .title(top.title)
         .name(top.name);
     body.status = Some(400);
@@ -172,7 +172,7 @@ pub(crate) fn bad_request_many(top: Invalid, problems: Vec<Invalid>) -> Problem 
         .into_iter()
         .map(|problem| {
             models::AdditionalBadRequestErrors::new()
-                .type_(problem_type(problem.kind))
+                .r#type(problem_type(problem.kind))
                 .title(problem.title)
                 .name(problem.name)
                 .status(400)
@@ -184,7 +184,7 @@ pub(crate) fn bad_request_many(top: Invalid, problems: Vec<Invalid>) -> Problem 
 /// 400 for a query parameter of an analytics route (`analytics-plays-400-error`).
 pub(crate) fn analytics_bad_request(title: impl Into<String>, name: &str, detail: &str) -> Problem {
     let body = models::AnalyticsPlays400Error::new()
-        .type_(problem_type("request-invalid-query-parameter"))
+        .r#type(problem_type("request-invalid-query-parameter"))
         .title(title)
         .name(name)
         .status(400)
@@ -195,7 +195,7 @@ pub(crate) fn analytics_bad_request(title: impl Into<String>, name: &str, detail
 /// 404 with the `not-found` model.
 pub(crate) fn not_found(title: impl Into<String>, name: &str) -> Problem {
     let body = models::NotFound::new()
-        .type_(problem_type("resource-not-found"))
+        .r#type(problem_type("resource-not-found"))
         .title(title)
         .name(name)
         .status(404);
@@ -205,7 +205,7 @@ pub(crate) fn not_found(title: impl Into<String>, name: &str) -> Problem {
 /// 404 for a path no route matches (`unrecognized-request-url`).
 pub(crate) fn unrecognized(title: impl Into<String>) -> Problem {
     let body = models::UnrecognizedRequestUrl::new()
-        .type_(problem_type("unrecognized-request-url"))
+        .r#type(problem_type("unrecognized-request-url"))
         .title(title)
         .status(404);
     problem_answer(StatusCode::NOT_FOUND, &body)
@@ -214,7 +214,7 @@ pub(crate) fn unrecognized(title: impl Into<String>) -> Problem {
 /// 409 with the `conflict-error` model.
 pub(crate) fn conflict(kind: &str, title: &str, name: &str, detail: &str) -> Problem {
     let body = models::ConflictError::new()
-        .type_(problem_type(kind))
+        .r#type(problem_type(kind))
         .title(title)
         .name(name)
         .status(409)
@@ -225,7 +225,7 @@ pub(crate) fn conflict(kind: &str, title: &str, name: &str, detail: &str) -> Pro
 /// 429 with the `too-many-requests` model.
 pub(crate) fn too_many_requests() -> Problem {
     let body = models::TooManyRequests::new()
-        .type_(problem_type("too-many-requests"))
+        .r#type(problem_type("too-many-requests"))
         .title("Request quota exhausted for this window; retry later.")
         .status(429);
     problem_answer(StatusCode::TOO_MANY_REQUESTS, &body)

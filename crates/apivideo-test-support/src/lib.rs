@@ -1,10 +1,11 @@
 //! Helpers shared by the test suites of this workspace, so each exists once: the spec and
 //! its example answers, a reader for `multipart/form-data` bodies, small readers of
-//! recorded requests, and the ids the tests share. Dev-only (`publish = false`):
-//! crates list it under `[dev-dependencies]`.
+//! recorded requests, the ids the tests share, and a runner for the examples. Dev-only
+//! (`publish = false`): crates list it under `[dev-dependencies]`.
 
 #![forbid(unsafe_code)]
 
+pub mod examples;
 pub mod ids;
 pub mod multipart;
 

@@ -16,11 +16,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, simulator) = support::client().await?;
     if simulator.is_some() {
         for title in ["Keynote", "Workshop: Rust", "Interview", "Keynote (replay)"] {
-            let payload = VideoCreationPayload::new(title).tags(["event"]).metadata([
-                apivideo::models::Metadata::new()
-                    .key("Author")
-                    .value("John Doe"),
-            ]);
+            let payload = VideoCreationPayload::new(title)
+                .tags(["event"])
+                .metadata([("Author", "John Doe")]);
             client.videos().create(payload).await?;
         }
     }
@@ -35,11 +33,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .page_size(10)
         .await?;
     println!(
-        "page {} of {:?}, {} of {:?} matching videos:",
+        "page {} of {}, {} of {} matching videos:",
         page.current_page(),
-        page.pages_total(),
+        page.pages_total().unwrap_or(1),
         page.items.len(),
-        page.items_total()
+        page.items_total().unwrap_or(page.items.len() as i64)
     );
     for video in &page.items {
         println!(

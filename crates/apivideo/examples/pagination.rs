@@ -6,7 +6,7 @@
 //! ```
 
 use apivideo::models::VideoCreationPayload;
-use futures_util::{StreamExt, TryStreamExt};
+use apivideo::prelude::*; // StreamExt::take, TryStreamExt::{try_next, try_collect}
 
 mod support;
 

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use apivideo::models::{VideoCreationPayload, WebhookEventType, WebhooksCreationPayload};
 use apivideo::upload::Source;
-use apivideo::webhooks::{Event, SignatureSecret};
+use apivideo::webhooks::Event;
 use apivideo_simulator::WebhookReceiver;
 use futures_util::TryStreamExt;
 
@@ -44,7 +44,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             hook_url.clone(),
         ))
         .await?;
-    let secret = SignatureSecret::new(webhook.signature_secret.clone().unwrap_or_default());
+    let secret = webhook
+        .verification_secret()
+        .ok_or("api.video sent no signature secret")?;
     report.push(format!(
         "registered webhook {} for {hook_url}",
         webhook.webhook_id.clone().unwrap_or_default()

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use apivideo::models::{VideoCreationPayload, WebhookEventType, WebhooksCreationPayload};
-use apivideo::webhooks::{Event, SignatureSecret, VerifyError, verify_request};
+use apivideo::webhooks::{Event, VerifyError, verify_request};
 use apivideo_simulator::WebhookReceiver;
 
 mod support;
@@ -35,7 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ))
         .await?;
     // Keep the secret as a secret: its Debug prints nothing of it.
-    let secret = SignatureSecret::new(webhook.signature_secret.clone().unwrap_or_default());
+    let secret = webhook
+        .verification_secret()
+        .ok_or("api.video sent no signature secret")?;
     println!("subscribed {:?} with {secret:?}", webhook.webhook_id);
 
     let video = client
@@ -50,7 +52,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         video.video_id
     );
 
-    while let Some(delivery) = receiver.next(Duration::from_secs(10)).await {
+    // Until no delivery came for 3 s.
+    while let Some(delivery) = receiver.next(Duration::from_secs(3)).await {
         match verify_request(&secret, &delivery.headers, &delivery.body) {
             Ok(Event::VideoEncodingQualityCompleted(event)) => println!(
                 "verified: {} {} ready",

@@ -22,7 +22,9 @@ pub use apivideo_api::RetryPolicy;
 /// [`ListRequest::params`](crate::ListRequest::params) shows them.
 pub use apivideo_api::list_params;
 /// Every model of the API, named after its schema (`video` → [`models::Video`],
-/// `videos-list-response` → [`models::VideosListResponse`]).
+/// `videos-list-response` → [`models::VideosListResponse`]). Request fields that can
+/// be left out, `null` or set are [`models::Nullable`]; date-times are
+/// [`models::DateTime`].
 pub use apivideo_api::models;
 /// Enums of query and path parameters (sort fields, analytics metrics...).
 pub use apivideo_api::types;
@@ -30,3 +32,14 @@ pub use apivideo_api::types;
 pub use apivideo_auth as auth;
 /// Date-times used by models and analytics filters.
 pub use chrono;
+/// Re-exported so that the types this crate's signatures take
+/// ([`webhooks::verify_request`] reads an [`http::HeaderMap`]) need no dependency of your
+/// own, at a version that always matches.
+pub use http;
+
+/// The traits that streams need: `use apivideo::prelude::*;` brings `try_next`,
+/// `try_collect`, `take` and the rest to [`ListRequest::stream`], with no dependency
+/// on `futures-util` of your own.
+pub mod prelude {
+    pub use futures_util::{StreamExt, TryStreamExt};
+}

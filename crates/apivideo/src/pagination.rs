@@ -92,7 +92,7 @@ pub trait ListOperation: Send + Sync + 'static {
 /// [`params`](Self::params), read by each page's request.
 ///
 /// ```no_run
-/// use futures_util::TryStreamExt;
+/// use apivideo::prelude::*;
 /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
 /// let first = client.videos().list().tag("keynote").page_size(50).await?;
 /// println!("{} of {:?} videos", first.items.len(), first.items_total());

@@ -4,6 +4,11 @@
 //! HMAC-SHA256 of the raw request body, keyed with the webhook's `signatureSecret`.
 //! Verify before trusting anything in the body, with the exact bytes received.
 //!
+//! The secret comes with the webhook: keep
+//! [`webhook.verification_secret()`](crate::models::Webhook::verification_secret) when
+//! you create it (it is `None` rather than an empty secret that would verify forgeries),
+//! or wrap the one you stored with [`SignatureSecret::new`].
+//!
 //! ```
 //! use apivideo::webhooks::{Event, SignatureSecret, sign, verify_and_parse};
 //!
@@ -20,10 +25,12 @@
 //! # Ok::<(), apivideo::webhooks::VerifyError>(())
 //! ```
 
-use apivideo_auth::secrecy::{ExposeSecret, SecretString};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+/// A webhook's `signatureSecret`, held as a secret; get it from
+/// [`Webhook::verification_secret`](crate::models::Webhook::verification_secret).
+pub use apivideo_api::SignatureSecret;
 pub use apivideo_api::models::{
     LiveStreamBroadcastEndedEvent, LiveStreamBroadcastStartedEvent, VideoCaptionGeneratedEvent,
     VideoEncodingQualityCompletedEvent, VideoSourceRecordedEvent, VideoSummaryGeneratedEvent,
@@ -34,40 +41,6 @@ pub use apivideo_api::models::{
 pub const SIGNATURE_HEADER: &str = "X-Api-Video-Signature";
 /// The header carrying the id of the webhook that sent the delivery.
 pub const WEBHOOK_ID_HEADER: &str = "X-Api-Video-WebhookID";
-
-/// A webhook's `signatureSecret`, held as a secret: its `Debug` shows nothing of it.
-#[derive(Clone)]
-pub struct SignatureSecret(SecretString);
-
-impl SignatureSecret {
-    /// Wraps the secret api.video returned when the webhook was created.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(SecretString::from(secret.into()))
-    }
-
-    /// True for an empty (or blank) secret, which [`verify`] refuses.
-    pub fn is_empty(&self) -> bool {
-        self.0.expose_secret().trim().is_empty()
-    }
-}
-
-impl std::fmt::Debug for SignatureSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SignatureSecret([REDACTED])")
-    }
-}
-
-impl From<String> for SignatureSecret {
-    fn from(secret: String) -> Self {
-        Self::new(secret)
-    }
-}
-
-impl From<&str> for SignatureSecret {
-    fn from(secret: &str) -> Self {
-        Self::new(secret)
-    }
-}
 
 /// Why a delivery was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -93,7 +66,7 @@ pub enum VerifyError {
 
 fn mac(secret: &SignatureSecret, body: &[u8]) -> Hmac<Sha256> {
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.0.expose_secret().as_bytes())
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.expose_secret().as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(body);
     mac
@@ -207,11 +180,5 @@ mod tests {
         let event = verify_and_parse(&secret, body, &sign(&secret, body)).unwrap();
         assert_eq!(event.event_type(), Some("video.deleted"));
         assert!(matches!(event, Event::Unknown(_)));
-    }
-
-    #[test]
-    fn the_secret_never_shows() {
-        let secret = SignatureSecret::new("super-secret-value");
-        assert!(!format!("{secret:?}").contains("super"));
     }
 }

@@ -885,7 +885,7 @@ async fn webhooks_create() {
         .await
         .expect("created");
     assert_eq!(webhook, api.served::<apivideo::models::Webhook>());
-    assert!(webhook.signature_secret.is_some());
+    assert!(webhook.verification_secret().is_some());
     api.snapshot().await;
 }
 
@@ -997,7 +997,7 @@ async fn summaries_source() {
         .await
         .expect("a source");
     assert_eq!(source, api.served::<apivideo::models::SummarySource>());
-    assert!(source.abstract_.is_some());
+    assert!(source.r#abstract.is_some());
     api.snapshot().await;
 }
 
@@ -1010,7 +1010,7 @@ async fn summaries_update_source() {
         .update_source(
             SUMMARY_ID,
             SummaryUpdatePayload::new()
-                .abstract_("A shorter abstract.")
+                .r#abstract("A shorter abstract.")
                 .takeaways(["One.", "Two."]),
         )
         .await

@@ -276,20 +276,20 @@ pub(crate) fn set_broadcasting(shared: &Arc<Shared>, id: &str, started: bool) ->
         let live = rec.live.clone();
         if started {
             let event = models::LiveStreamBroadcastStartedEvent::new()
-                .type_("live-stream.broadcast.started")
+                .r#type("live-stream.broadcast.started")
                 .emitted_at(now())
                 .live_stream_id(id);
             events.push(WebhookEvent::LiveStreamBroadcastStarted(event));
         } else {
             let event = models::LiveStreamBroadcastEndedEvent::new()
-                .type_("live-stream.broadcast.ended")
+                .r#type("live-stream.broadcast.ended")
                 .emitted_at(now())
                 .live_stream_id(id);
             events.push(WebhookEvent::LiveStreamBroadcastEnded(event));
             if was_broadcasting {
                 let video_id = record(&mut state, &live);
                 let event = models::VideoSourceRecordedEvent::new()
-                    .type_("video.source.recorded")
+                    .r#type("video.source.recorded")
                     .emitted_at(now())
                     .live_stream_id(id)
                     .video_id(video_id.clone());
@@ -314,7 +314,7 @@ fn record(state: &mut State, live: &models::LiveStream) -> String {
     let live_id = &live.live_stream_id;
     let source = models::VideoSource::new()
         .uri(format!("/videos/{id}/source"))
-        .type_("live")
+        .r#type("live")
         .live_stream(
             models::VideoSourceLiveStream::new()
                 .live_stream_id(live_id.clone())

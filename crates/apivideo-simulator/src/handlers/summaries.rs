@@ -70,7 +70,7 @@ pub(crate) fn complete_waiting(state: &mut State, video_id: &str, title: &str) -
         }
         let mut source = models::SummarySource::new();
         if rec.attributes.contains(&SummaryAttribute::Abstract) {
-            source.abstract_ = Some(format!(
+            source.r#abstract = Some(format!(
                 "\"{title}\" walks through its topic step by step; this abstract was written by \
                  apivideo-simulator from the transcript."
             ));
@@ -227,8 +227,8 @@ pub(crate) async fn patch_source(shared: &Arc<Shared>, req: &mut Req) -> Handler
             "Wait until sourceStatus is completed, then retry.",
         ));
     }
-    if let Some(text) = payload.abstract_ {
-        rec.source.abstract_ = Some(text);
+    if let Some(text) = payload.r#abstract {
+        rec.source.r#abstract = Some(text);
     }
     if let Some(takeaways) = payload.takeaways {
         rec.source.takeaways = takeaways;

@@ -320,7 +320,7 @@ fn accept(
         rec.source = Some(file);
         rec.completed_at = Some(Instant::now());
         if let Some(source) = rec.video.source.as_mut() {
-            source.type_ = Some("upload".to_owned());
+            source.r#type = Some("upload".to_owned());
         }
         rec.video.updated_at = Some(now());
     }

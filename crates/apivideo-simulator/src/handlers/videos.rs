@@ -445,16 +445,21 @@ pub(crate) fn list(shared: &Arc<Shared>, req: &Req, discarded: bool) -> HandlerR
             })
         })
         .collect();
+    // api.video documents no default order; the simulator's is `createdAt` ascending.
+    // The sort is stable, so ties (dates are to the second) keep creation order, and
+    // `desc` is the exact reverse: newest first, ties included.
     found.sort_by(|a, b| {
         let (a, b) = (&a.video, &b.video);
-        let order = match sort {
+        match sort {
             "title" => a.title.cmp(&b.title),
             "publishedAt" => a.published_at.cmp(&b.published_at),
             "updatedAt" => a.updated_at.cmp(&b.updated_at),
             _ => a.created_at.cmp(&b.created_at),
-        };
-        if descending { order.reverse() } else { order }
+        }
     });
+    if descending {
+        found.reverse();
+    }
     let videos: Vec<models::Video> = found.into_iter().map(render).collect();
     let (data, pagination) = h::paginate(videos, page, req, &shared.config.base_url);
     Ok(h::json(
@@ -564,7 +569,7 @@ pub(crate) fn status_of(rec: &VideoRec, delay: Duration, now: Instant) -> models
             .into_iter()
             .map(|(kind, resolution)| {
                 models::Quality::new()
-                    .type_(kind)
+                    .r#type(kind)
                     .quality(resolution)
                     .status(state.clone())
             })

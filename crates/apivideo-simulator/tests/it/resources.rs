@@ -411,7 +411,7 @@ async fn summaries() {
     )
     .await;
     assert_eq!(source.takeaways, ["one"]);
-    assert!(source.abstract_.is_some(), "the abstract is kept");
+    assert!(source.r#abstract.is_some(), "the abstract is kept");
     let problem: Value = expect(
         call(
             &sim,

@@ -75,7 +75,7 @@ async fn chunks_in_shuffled_order_assemble_byte_exact() {
             assert_eq!(ingest.received_bytes.len(), sent + 1);
         } else {
             // The last chunk's answer is the final video.
-            assert_eq!(video.source.unwrap().type_.as_deref(), Some("upload"));
+            assert_eq!(video.source.unwrap().r#type.as_deref(), Some("upload"));
         }
     }
     assert_eq!(sim.video_source(&id).unwrap(), file);

@@ -176,6 +176,17 @@ async fn filters_by_metadata_tags_title_and_description() {
         list("/videos?sortBy=title&sortOrder=asc").await,
         [b.clone(), a.clone(), c.clone()]
     );
+    // No sort asked: the simulator's order, oldest first; `desc` is its exact reverse,
+    // also among videos created within the same second.
+    assert_eq!(list("/videos").await, [a.clone(), b.clone(), c.clone()]);
+    assert_eq!(
+        list("/videos?sortOrder=desc").await,
+        [c.clone(), b.clone(), a.clone()]
+    );
+    assert_eq!(
+        list("/videos?sortBy=createdAt&sortOrder=desc").await,
+        [c.clone(), b.clone(), a.clone()]
+    );
     let problem: Value = expect(query("/videos?sortBy=size"), StatusCode::BAD_REQUEST).await;
     assert_eq!(problem["name"], "sortBy");
 

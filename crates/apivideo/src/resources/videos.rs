@@ -145,8 +145,10 @@ impl Videos {
             .await
     }
 
-    /// Lists videos, newest first by default; filter, sort, then `.await` a page or
-    /// [`stream`](ListRequest::stream) them all.
+    /// Lists videos: filter, sort, then `.await` a page or
+    /// [`stream`](ListRequest::stream) them all. api.video documents no default order:
+    /// set [`sort_by`](ListVideos::sort_by) and [`sort_order`](ListVideos::sort_order)
+    /// when the order matters.
     pub fn list(&self) -> ListVideos {
         ListRequest::new(self.client.clone())
     }
@@ -244,7 +246,8 @@ impl Videos {
     }
 
     /// Creates a video, then uploads its source (the source is checked first, so bad
-    /// input creates nothing).
+    /// input creates nothing). `source` is a path (`&Path`, `&PathBuf`, `PathBuf`, or
+    /// [`Source::path`] for a string), bytes, an open file or a reader: see [`Source`].
     pub fn create_and_upload(
         &self,
         payload: VideoCreationPayload,

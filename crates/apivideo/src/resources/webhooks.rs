@@ -29,8 +29,9 @@ impl ListWebhooks {
 }
 
 impl Webhooks {
-    /// Subscribes `url` to events. Keep the returned `signature_secret` to verify
-    /// deliveries.
+    /// Subscribes `url` to events. Keep the returned webhook's
+    /// [`verification_secret`](Webhook::verification_secret) to verify deliveries
+    /// ([`crate::webhooks::verify_request`]).
     ///
     /// ```no_run
     /// use apivideo::models::{WebhookEventType, WebhooksCreationPayload};
@@ -42,6 +43,7 @@ impl Webhooks {
     ///         "https://example.com/hooks/apivideo",
     ///     ))
     ///     .await?;
+    /// let secret = webhook.verification_secret().expect("api.video sends it on creation");
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, payload: WebhooksCreationPayload) -> Result<Webhook> {

@@ -15,13 +15,33 @@ use crate::error::{Error, Result};
 /// is read chunk by chunk in order; a reader of unknown length ([`Source::stream`]) goes
 /// through a progressive upload.
 ///
+/// Upload methods take `impl Into<Source>`, so pass what you hold: a `&Path`, a
+/// `PathBuf` or a `&PathBuf`, a `tokio::fs::File`, or bytes (`Vec<u8>`, `Bytes`,
+/// `&'static [u8]`). A path held as a string goes through [`Source::path`]: a string
+/// alone does not convert, since it could as well be the content to upload.
+///
 /// ```
-/// use std::path::Path;
+/// use std::path::{Path, PathBuf};
 /// use apivideo::upload::Source;
 ///
+/// let held = PathBuf::from("talk.mp4");
+/// let from_path_buf_ref = Source::from(&held);
+/// let from_path_buf = Source::from(held.clone());
 /// let from_path = Source::from(Path::new("talk.mp4"));
+/// let from_str = Source::path("videos/talk.mp4");
+/// let from_string = Source::path(String::from("videos/talk.mp4"));
 /// let from_bytes = Source::from(vec![0u8; 16]).file_name("clip.mp4");
 /// let from_reader = Source::reader(tokio::io::empty(), 0);
+/// ```
+///
+/// ```no_run
+/// # use std::path::PathBuf;
+/// use apivideo::models::VideoCreationPayload;
+/// use apivideo::upload::Source;
+/// # async fn run(client: apivideo::Client, path_buf: PathBuf, name: String) -> apivideo::Result<()> {
+/// client.videos().create_and_upload(VideoCreationPayload::new("Talk"), &path_buf).await?;
+/// client.videos().create_and_upload(VideoCreationPayload::new("Talk"), Source::path(name)).await?;
+/// # Ok(()) }
 /// ```
 pub struct Source {
     pub(crate) kind: Kind,
@@ -56,7 +76,7 @@ impl std::fmt::Debug for Source {
 }
 
 impl Source {
-    /// The file at `path`.
+    /// The file at `path`: a `&str` or `String` naming a file, as well as any path type.
     pub fn path(path: impl Into<PathBuf>) -> Self {
         Self {
             kind: Kind::Path(path.into()),
@@ -165,6 +185,12 @@ impl From<PathBuf> for Source {
 
 impl From<&Path> for Source {
     fn from(path: &Path) -> Self {
+        Self::path(path)
+    }
+}
+
+impl From<&PathBuf> for Source {
+    fn from(path: &PathBuf) -> Self {
         Self::path(path)
     }
 }
