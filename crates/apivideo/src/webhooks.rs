@@ -199,6 +199,9 @@ mod tests {
     #[test]
     fn the_secret_never_shows() {
         let secret = SignatureSecret::new("super-secret-value");
-        assert!(!format!("{secret:?}").contains("super"));
+        assert_eq!(format!("{secret:?}"), "SignatureSecret([REDACTED])");
+        assert_eq!(format!("{secret:#?}"), "SignatureSecret([REDACTED])");
+        let from_string = SignatureSecret::from(String::from("super-secret-value"));
+        assert_eq!(format!("{from_string:?}"), "SignatureSecret([REDACTED])");
     }
 }
