@@ -233,8 +233,8 @@ fn malformed_keys_are_refused_at_build_without_echoing_them() {
 const CHILD: &str = "APIVIDEO_FACADE_TEST_ENV_CHILD";
 
 /// Runs test `name` of this binary again in a child process whose environment has
-/// `APIVIDEO_API_KEY` set to `key` (`None`: unset), and returns the lines it printed
-/// after `outcome: `. Setting the variable in this process would need `unsafe` and would
+/// `APIVIDEO_API_KEY` set to `key` (`None`: unset), and returns what it printed after
+/// `outcome: `. Setting the variable in this process would need `unsafe` and would
 /// race with the other tests; a maintainer's own key must not change what is tested.
 fn outcome_in_child(name: &str, key: Option<&str>) -> String {
     let mut command = std::process::Command::new(std::env::current_exe().expect("the test binary"));

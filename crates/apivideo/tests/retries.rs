@@ -1,7 +1,8 @@
 //! When the client sends a request again, and how many requests each case costs.
 //!
 //! Every case counts the requests the server received and prints a `retry-cost:` line
-//! (`cargo test --test retries -- --nocapture | grep retry-cost`).
+//! (`cargo test --test retries --test traces -- --nocapture | grep retry-cost`); the cases
+//! that also read the traces are in `traces.rs`.
 
 mod common;
 mod retry_support;
