@@ -650,7 +650,7 @@ mod tests {
     fn nonsense_ranges_confirm_nothing() {
         for nonsense in [range(-1, 99), range(0, -2), range(60, 10)] {
             assert!(
-                confirmed_chunks(&[nonsense.clone()], 40, 100).is_empty(),
+                confirmed_chunks(std::slice::from_ref(&nonsense), 40, 100).is_empty(),
                 "{nonsense:?}"
             );
         }
