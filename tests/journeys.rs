@@ -196,6 +196,17 @@ async fn uploads_survive_injected_faults_and_resume_after_a_stop() {
     let client = client(&sim);
     let data = sample(17 * MIB, 3);
     let file = TempFile::new("faults.mp4", &data);
+    // What the simulator answered to each source request of a video, in order (`None`:
+    // the connection was reset instead).
+    let answers = |video_id: &str| -> Vec<Option<u16>> {
+        let path = format!("/videos/{video_id}/source");
+        sim.received_requests()
+            .into_iter()
+            .filter(|request| request.path == path)
+            .map(|request| request.status)
+            .collect()
+    };
+    let ok = Some(201);
 
     // Transient faults are absorbed: a 500 and a connection reset mid-body.
     let video_id = new_video(&client, "faults").await;
@@ -206,6 +217,12 @@ async fn uploads_survive_injected_faults_and_resume_after_a_stop() {
         .chunk_size(5 * MIB)
         .await
         .expect("first chunk retried");
+    assert_eq!(
+        answers(&video_id),
+        [Some(500), ok, ok, ok, ok],
+        "the injected 500, then the four chunks"
+    );
+    assert!(sim.video_source(&video_id).expect("assembled") == data);
     let video_id = new_video(&client, "reset").await;
     sim.faults().reset_next(SOURCE, 1);
     client
@@ -214,6 +231,11 @@ async fn uploads_survive_injected_faults_and_resume_after_a_stop() {
         .chunk_size(5 * MIB)
         .await
         .expect("reset chunk retried");
+    assert_eq!(
+        answers(&video_id),
+        [None, ok, ok, ok, ok],
+        "the injected reset, then the four chunks"
+    );
     assert!(sim.video_source(&video_id).expect("assembled") == data);
 
     // The source breaks after two chunks (a network share going away, say) while the
@@ -239,6 +261,7 @@ async fn uploads_survive_injected_faults_and_resume_after_a_stop() {
     assert_eq!(resume.confirmed_chunks().collect::<Vec<_>>(), [0, 1]);
     let sent = sim.request_count(SOURCE);
     assert_eq!(sent - earlier, 3, "two chunks and the retry of the 503");
+    assert_eq!(answers(&video_id), [Some(503), ok, ok]);
 
     // ...and carries on from what the status endpoint says was received, with the file.
     client
@@ -252,6 +275,7 @@ async fn uploads_survive_injected_faults_and_resume_after_a_stop() {
         2,
         "only chunks 3 and 4 were sent again"
     );
+    assert_eq!(answers(&video_id), [Some(503), ok, ok, ok, ok]);
     assert!(sim.video_source(&video_id).expect("assembled") == data);
 }
 

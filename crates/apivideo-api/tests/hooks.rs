@@ -69,12 +69,23 @@ fn counting_context(asked: &Arc<AtomicUsize>) -> Context {
     }))
 }
 
-/// A base URL on which nothing listens.
-fn refusing_base_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("an address").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+/// A base URL whose connections are refused for as long as the returned socket lives: it
+/// is bound (so no parallel test can take the port) but not listening (so the kernel
+/// answers every connection attempt with a reset). A port freed after binding could be
+/// taken by another test before it is used.
+fn refusing_base_url() -> (socket2::Socket, String) {
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    socket
+        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("a free port");
+    let port = socket
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("an IP address")
+        .port();
+    (socket, format!("http://127.0.0.1:{port}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -453,10 +464,8 @@ async fn refused_connections_are_retried() {
         .initial_backoff(Duration::from_millis(10))
         .max_backoff(Duration::from_millis(20));
     let asked = Arc::new(AtomicUsize::new(0));
-    let client = client_with(
-        &refusing_base_url(),
-        counting_context(&asked).with_retry_policy(fast),
-    );
+    let (_refusing, base_url) = refusing_base_url();
+    let client = client_with(&base_url, counting_context(&asked).with_retry_policy(fast));
 
     let result = client.get_video().video_id(VIDEO_ID).send().await;
     match result {
@@ -478,7 +487,8 @@ async fn refused_connections_are_retried() {
 #[tokio::test]
 async fn refused_connections_are_retried_with_the_default_policy() {
     let asked = Arc::new(AtomicUsize::new(0));
-    let result = client_with(&refusing_base_url(), counting_context(&asked))
+    let (_refusing, base_url) = refusing_base_url();
+    let result = client_with(&base_url, counting_context(&asked))
         .get_video()
         .video_id(VIDEO_ID)
         .send()

@@ -192,24 +192,92 @@ mod tests {
         assert_eq!(format!("{key:#?}"), "ApiKey([REDACTED])");
     }
 
-    #[test]
-    fn a_missing_env_var_is_named() {
-        // A name no test or CI sets, so reading it needs no unsafe `set_var`.
-        let result = ApiKey::from_env_var("APIVIDEO_AUTH_TEST_SURELY_UNSET_4F1C");
-        assert!(
-            matches!(&result, Err(Error::MissingEnvVar { name }) if name == "APIVIDEO_AUTH_TEST_SURELY_UNSET_4F1C"),
-            "{result:?}"
-        );
+    /// Set in the child processes of [`keys_are_read_from_the_environment`].
+    const CHILD: &str = "APIVIDEO_AUTH_TEST_ENV_CHILD";
+    /// The variable the children read besides `APIVIDEO_API_KEY`.
+    const VAR: &str = "APIVIDEO_AUTH_TEST_KEY";
+
+    fn outcome(result: Result<ApiKey, Error>) -> String {
+        match result {
+            Ok(key) => format!("key {}", key.expose_secret()),
+            Err(Error::MissingEnvVar { name }) => format!("missing {name}"),
+            Err(Error::InvalidApiKeyFormat { .. }) => "malformed".to_owned(),
+            Err(other) => format!("unexpected {other:?}"),
+        }
     }
 
-    #[test]
-    fn env_var_present_is_read() {
-        // PATH is set on every machine this runs on and contains no whitespace on CI images;
-        // if it does, the key is refused as malformed, which is also not MissingApiKey.
-        let result = ApiKey::from_env_var("PATH");
+    /// Runs [`keys_are_read_from_the_environment`] again in a child process whose
+    /// environment holds exactly the given values of `APIVIDEO_API_KEY` and [`VAR`]
+    /// (`None`: unset), and returns what `from_env` and `from_env_var(VAR)` read there.
+    fn read_in_child(
+        api_key: Option<&std::ffi::OsStr>,
+        var: Option<&std::ffi::OsStr>,
+    ) -> (String, String) {
+        let exe = std::env::current_exe().expect("the test binary");
+        let mut command = std::process::Command::new(exe);
+        command
+            .args([
+                "key::tests::keys_are_read_from_the_environment",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD, "1");
+        for (name, value) in [(API_KEY_ENV_VAR, api_key), (VAR, var)] {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        let output = command.output().expect("the test binary runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
-            !matches!(result, Err(Error::MissingEnvVar { .. })),
-            "{result:?}"
+            output.status.success() && stdout.contains("1 passed"),
+            "the child did not run the test: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
         );
+        let read = |label: &str| {
+            stdout
+                .lines()
+                .find_map(|line| line.strip_prefix(label))
+                .unwrap_or_else(|| panic!("no {label:?} line in {stdout}"))
+                .to_owned()
+        };
+        (read("from_env: "), read("from_env_var: "))
+    }
+
+    /// Reading the environment in this process would need `unsafe` `set_var` (and would
+    /// race with other tests), so each case is a child process with its own environment.
+    #[test]
+    fn keys_are_read_from_the_environment() {
+        if std::env::var_os(CHILD).is_some() {
+            println!("\nfrom_env: {}", outcome(ApiKey::from_env()));
+            println!("\nfrom_env_var: {}", outcome(ApiKey::from_env_var(VAR)));
+            return;
+        }
+        let os = std::ffi::OsStr::new;
+        assert_eq!(
+            read_in_child(Some(os("env-key-0123")), Some(os("other-key-4567"))),
+            (
+                "key env-key-0123".to_owned(),
+                "key other-key-4567".to_owned()
+            )
+        );
+        let missing = ("missing APIVIDEO_API_KEY".to_owned(), format!("missing {VAR}"));
+        assert_eq!(read_in_child(None, None), missing);
+        assert_eq!(
+            read_in_child(Some(os("")), Some(os("env key\n"))),
+            (missing.0.clone(), "malformed".to_owned())
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let not_utf8 = std::ffi::OsStr::from_bytes(b"key-\xff");
+            assert_eq!(
+                read_in_child(Some(not_utf8), None).0,
+                "missing APIVIDEO_API_KEY",
+                "a key that is not UTF-8 reads as missing"
+            );
+        }
     }
 }

@@ -395,6 +395,38 @@ mod tests {
     }
 
     #[test]
+    fn settings_are_kept() {
+        assert_eq!(RetryPolicy::default().attempts(), 3);
+        assert_eq!(RetryPolicy::none().attempts(), 1);
+        let policy = RetryPolicy::default()
+            .max_attempts(5)
+            .max_retry_after(Duration::from_secs(2));
+        assert_eq!(policy.attempts(), 5);
+        assert!(policy.decide(4, true, Failure::ConnectFailed).is_some());
+        assert!(policy.decide(5, true, Failure::ConnectFailed).is_none());
+        // The lower cap on a server's wait, not the default 60 s.
+        assert_eq!(
+            policy.decide(1, true, status(429, Some(Duration::from_secs(3)))),
+            None
+        );
+        assert_eq!(
+            policy.decide(1, true, status(429, Some(Duration::from_secs(2)))),
+            Some((Duration::from_secs(2), RetryReason::RateLimited))
+        );
+    }
+
+    #[test]
+    fn reasons_say_what_happened() {
+        assert_eq!(RetryReason::RateLimited.to_string(), "rate limited (429)");
+        assert_eq!(
+            RetryReason::ServerError(503).to_string(),
+            "server error (503)"
+        );
+        assert_eq!(RetryReason::Connect.to_string(), "connection failed");
+        assert_eq!(RetryReason::Transport.to_string(), "transport error");
+    }
+
+    #[test]
     fn invalid_settings_are_reported() {
         assert!(RetryPolicy::default().max_attempts(0).validate().is_err());
         assert!(
@@ -417,13 +449,16 @@ mod tests {
 
     #[test]
     fn retry_after_values_parse_or_clamp() {
-        let cases: [(&str, Option<Duration>); 14] = [
+        // A day, spelled out: the clamp is a figure, not a formula to get wrong.
+        assert_eq!(RETRY_AFTER_CLAMP, Duration::from_secs(86_400));
+        let cases: [(&str, Option<Duration>); 15] = [
             ("7", Some(Duration::from_secs(7))),
             (" 2 ", Some(Duration::from_secs(2))),
             ("1.5", Some(Duration::from_millis(1500))),
             ("0", Some(Duration::ZERO)),
             ("1e20", Some(RETRY_AFTER_CLAMP)),
             ("18446744073709551616", Some(RETRY_AFTER_CLAMP)),
+            ("86400", Some(Duration::from_secs(86_400))),
             ("86401", Some(RETRY_AFTER_CLAMP)),
             ("-1", None),
             ("-0.5", None),

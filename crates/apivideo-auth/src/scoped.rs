@@ -113,8 +113,14 @@ impl<P: ProvideAuthorization + 'static> From<ScopedToOrigin<P>> for SharedAuth {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use secrecy::SecretString;
+
     use super::*;
-    use crate::{ApiKey, Basic};
+    use crate::{AccessToken, ApiKey, Basic, BearerToken, TokenEndpoint, TokenFuture};
 
     async fn header_for(auth: &impl ProvideAuthorization, url: &str) -> Option<Authorization> {
         let get = http::Method::GET;
@@ -175,5 +181,49 @@ mod tests {
             debug.contains("127.0.0.1:8080") && !debug.contains("YWJj"),
             "{debug}"
         );
+    }
+
+    /// Issues `token-1`, `token-2`, ... for the key, counting the requests.
+    #[derive(Debug)]
+    struct Issuer(Arc<AtomicUsize>);
+
+    impl TokenEndpoint for Issuer {
+        fn authenticate<'a>(&'a self, _key: &'a ApiKey) -> TokenFuture<'a> {
+            let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::pin(std::future::ready(Ok(AccessToken {
+                token_type: "Bearer".to_owned(),
+                expires_in: Duration::from_secs(3600),
+                access_token: SecretString::from(format!("token-{n}")),
+                refresh_token: SecretString::from(format!("refresh-{n}")),
+            })))
+        }
+
+        fn refresh<'a>(&'a self, _refresh_token: &'a SecretString) -> TokenFuture<'a> {
+            panic!("an hour-long token is not refreshed in this test")
+        }
+    }
+
+    /// A 401 reported to the wrapper reaches the wrapped strategy: a bearer token scoped to
+    /// the API's origin (the crate's example) drops the refused token and fetches another.
+    #[tokio::test]
+    async fn invalidation_reaches_the_wrapped_strategy() {
+        let issued = Arc::new(AtomicUsize::new(0));
+        let bearer = BearerToken::builder(
+            ApiKey::new("abc123").expect("valid"),
+            Issuer(Arc::clone(&issued)),
+        )
+        .build();
+        let auth = scoped_to_origin(bearer, "https://ws.api.video").expect("valid base");
+        let url = "https://ws.api.video/videos";
+        let first = header_for(&auth, url).await.expect("a header");
+        assert_eq!(
+            header_for(&auth, url).await.as_ref(),
+            Some(&first),
+            "cached"
+        );
+        auth.invalidate(&first);
+        let second = header_for(&auth, url).await.expect("a header");
+        assert_eq!(second.header_value(), "Bearer token-2");
+        assert_eq!(issued.load(Ordering::SeqCst), 2);
     }
 }

@@ -182,10 +182,18 @@ async fn a_failed_fetch_fails_all_waiters_and_the_next_call_retries() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_refused_fails_all_waiters_and_the_next_call_retries() {
-    // Reserve a port, then free it so that connecting is refused.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("address");
-    drop(listener);
+    // A socket bound but not listening: connections are refused, and no other test can
+    // take the port before the server below listens on it.
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    socket
+        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind");
+    let addr = socket
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("an IP address");
     let endpoint = ReqwestTokenEndpoint::new(reqwest::Client::new(), &format!("http://{addr}"))
         .expect("valid base URL");
     let auth = Arc::new(
@@ -200,8 +208,11 @@ async fn connection_refused_fails_all_waiters_and_the_next_call_retries() {
     }
 
     // Bring the server up on the same port: the next call must try again, not replay.
-    let listener = std::net::TcpListener::bind(addr).expect("rebind the freed port");
-    let server = MockServer::builder().listener(listener).start().await;
+    socket.listen(128).expect("listen");
+    let server = MockServer::builder()
+        .listener(std::net::TcpListener::from(socket))
+        .start()
+        .await;
     authenticate_mock("A", Duration::ZERO)
         .expect(1)
         .mount(&server)

@@ -181,4 +181,13 @@ mod tests {
         assert_eq!(event.event_type(), Some("video.deleted"));
         assert!(matches!(event, Event::Unknown(_)));
     }
+
+    #[test]
+    fn the_secret_never_shows() {
+        let secret = SignatureSecret::new("super-secret-value");
+        assert_eq!(format!("{secret:?}"), "SignatureSecret([REDACTED])");
+        assert_eq!(format!("{secret:#?}"), "SignatureSecret([REDACTED])");
+        let from_string = SignatureSecret::from(String::from("super-secret-value"));
+        assert_eq!(format!("{from_string:?}"), "SignatureSecret([REDACTED])");
+    }
 }

@@ -1,44 +1,24 @@
 //! When the client sends a request again, and how many requests each case costs.
 //!
 //! Every case counts the requests the server received and prints a `retry-cost:` line
-//! (`cargo test --test retries -- --nocapture | grep retry-cost`).
+//! (`cargo test --test retries --test traces -- --nocapture | grep retry-cost`); the cases
+//! that also read the traces are in `traces.rs`.
 
 mod common;
+mod retry_support;
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use apivideo::models::{VideoCreationPayload, WebhookEventType, WebhooksCreationPayload};
 use apivideo::{Error, RetryPolicy};
 use common::*;
+use retry_support::*;
 use serde_json::json;
-use wiremock::matchers::{header as header_is, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn cost(case: &str, requests: usize) {
-    eprintln!("retry-cost: {case} -> {requests} request(s)");
-}
-
-fn video_path() -> String {
-    format!("/videos/{VIDEO_ID}")
-}
 
 fn created() -> ResponseTemplate {
     ResponseTemplate::new(201).set_body_json(video_json(VIDEO_ID))
-}
-
-fn unavailable() -> ResponseTemplate {
-    ResponseTemplate::new(503).set_body_json(json!({
-        "title": "Service unavailable", "status": 503
-    }))
-}
-
-async fn count(server: &MockServer, route: &str) -> usize {
-    requests(server)
-        .await
-        .iter()
-        .filter(|r| r.url.path() == route)
-        .count()
 }
 
 #[tokio::test]
@@ -75,7 +55,6 @@ async fn rate_limited_get_waits_what_the_header_says_then_succeeds() {
         waited >= Duration::from_secs(1),
         "waited {waited:?}, the header asked for 1 s (the policy's backoff is 5-20 ms)"
     );
-    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
     let sent = requests(&server).await.len();
     assert_eq!(sent, 2);
     cost("429 (Retry-After: 1) then 200 on GET /videos/{id}", sent);
@@ -397,7 +376,8 @@ async fn a_retry_after_beyond_the_cap_is_returned_at_once() {
         .get(VIDEO_ID)
         .await
         .expect_err("a 429");
-    assert!(started.elapsed() < Duration::from_secs(2), "no wait");
+    // Waiting would take an hour; a local answer takes milliseconds.
+    assert!(started.elapsed() < Duration::from_secs(30), "no wait");
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
     let sent = requests(&server).await.len();
@@ -408,12 +388,12 @@ async fn a_retry_after_beyond_the_cap_is_returned_at_once() {
     let server = strict_server().await;
     Mock::given(method("GET"))
         .and(path(video_path()))
-        .respond_with(ResponseTemplate::new(429).insert_header("X-RateLimit-Retry-After", "2"))
+        .respond_with(ResponseTemplate::new(429).insert_header("X-RateLimit-Retry-After", "59"))
         .expect(1)
         .mount(&server)
         .await;
     let started = Instant::now();
-    builder(&server.uri())
+    let error = builder(&server.uri())
         .retry_policy(fast_retries().max_retry_after(Duration::from_secs(1)))
         .build()
         .expect("a client")
@@ -421,53 +401,10 @@ async fn a_retry_after_beyond_the_cap_is_returned_at_once() {
         .get(VIDEO_ID)
         .await
         .expect_err("a 429");
-    assert!(started.elapsed() < Duration::from_secs(1), "no wait");
-    cost("429 with Retry-After: 2, max_retry_after(1 s)", 1);
-}
-
-/// A local port nothing listens on.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("an address").port()
-}
-
-#[tokio::test]
-async fn refused_connections_are_retried_for_every_method_then_reported() {
-    let (captured, _guard) = capture_tracing();
-    let base = format!("http://127.0.0.1:{}", closed_port());
-    let client = builder(&base).build().expect("a client");
-
-    let error = client.videos().get(VIDEO_ID).await.expect_err("refused");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    let display = error.to_string();
-    assert!(
-        display.contains("could not connect to api.video"),
-        "{display}"
-    );
-    assert!(
-        !display.contains(VIDEO_ID),
-        "no URL in the message: {display}"
-    );
-    let connect_retries = || {
-        captured
-            .text()
-            .lines()
-            .filter(|l| l.contains("retrying") && l.contains("connection failed"))
-            .count()
-    };
-    let get_retries = connect_retries();
-    assert_eq!(get_retries, 2, "{}", captured.text());
-    cost("connection refused on GET /videos/{id}", get_retries + 1);
-
-    let error = client
-        .videos()
-        .create(VideoCreationPayload::new("Maths video"))
-        .await
-        .expect_err("refused");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    let retries = connect_retries() - get_retries;
-    assert_eq!(retries, 2, "a refused connection never reached the server");
-    cost("connection refused on POST /videos", retries + 1);
+    // 59 s is within the default cap, beyond this policy's.
+    assert!(started.elapsed() < Duration::from_secs(30), "no wait");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(59)));
+    cost("429 with Retry-After: 59, max_retry_after(1 s)", 1);
 }
 
 #[tokio::test]
@@ -516,127 +453,6 @@ async fn read_timeouts_are_retried_only_when_idempotent() {
     cost("timeout on POST /videos", posts);
 }
 
-const ACCESS_1: &str = "ACCESS-TOKEN-ONE-5f1d0c";
-const ACCESS_2: &str = "ACCESS-TOKEN-TWO-9a7b3e";
-const REFRESH_1: &str = "REFRESH-TOKEN-ONE-44e2aa";
-const REFRESH_2: &str = "REFRESH-TOKEN-TWO-11b9cd";
-
-/// `/auth/api-key` answers a first token, then a second one.
-async fn mount_two_tokens(server: &MockServer) {
-    Mock::given(method("POST"))
-        .and(path("/auth/api-key"))
-        .respond_with(token_answer(ACCESS_1, REFRESH_1))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/auth/api-key"))
-        .respond_with(token_answer(ACCESS_2, REFRESH_2))
-        .mount(server)
-        .await;
-}
-
-fn bearer_client(server: &MockServer) -> apivideo::Client {
-    builder(&server.uri())
-        .bearer_auth()
-        .build()
-        .expect("a client")
-}
-
-fn assert_no_secrets(text: &str) {
-    for secret in [KEY, ACCESS_1, ACCESS_2, REFRESH_1, REFRESH_2, BASIC_HEADER] {
-        assert!(!text.contains(secret), "{secret} appears in:\n{text}");
-    }
-    // The base64 part of the Basic header alone.
-    assert!(!text.contains("ZmFjYWRlLXRlc3Qta2V5LTAxMjM6"), "{text}");
-}
-
-#[tokio::test]
-async fn a_401_refetches_the_token_and_retries_once() {
-    let (captured, _guard) = capture_tracing();
-    let server = strict_server().await;
-    mount_two_tokens(&server).await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .and(header_is("authorization", format!("Bearer {ACCESS_1}")))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"status": 401})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .and(header_is("authorization", format!("Bearer {ACCESS_2}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(video_json(VIDEO_ID)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let video = bearer_client(&server)
-        .videos()
-        .get(VIDEO_ID)
-        .await
-        .expect("the retry with the fresh token succeeds");
-    assert_eq!(video.video_id, VIDEO_ID);
-    let (auth, gets) = (
-        count(&server, "/auth/api-key").await,
-        count(&server, &video_path()).await,
-    );
-    assert_eq!((auth, gets), (2, 2));
-    cost(
-        "401 then 200 on GET with bearer auth (+2 POST /auth/api-key)",
-        gets,
-    );
-    let text = captured.text();
-    assert!(
-        text.contains("retrying at once with fresh credentials"),
-        "{text}"
-    );
-    assert_no_secrets(&text);
-}
-
-#[tokio::test]
-async fn a_second_401_is_returned() {
-    let (captured, _guard) = capture_tracing();
-    let server = strict_server().await;
-    mount_two_tokens(&server).await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "type": "https://docs.api.video/reference/authentication-failed",
-            "title": "Unauthorized", "status": 401
-        })))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let error = bearer_client(&server)
-        .videos()
-        .get(VIDEO_ID)
-        .await
-        .expect_err("still 401");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
-    let (auth, gets) = (
-        count(&server, "/auth/api-key").await,
-        count(&server, &video_path()).await,
-    );
-    assert_eq!((auth, gets), (2, 2));
-    cost(
-        "401 twice on GET with bearer auth (+2 POST /auth/api-key)",
-        gets,
-    );
-    let received = requests(&server).await;
-    let sent: Vec<_> = received
-        .iter()
-        .filter(|r| r.url.path() == video_path())
-        .map(|r| header(r, "authorization").unwrap_or_default().to_owned())
-        .collect();
-    assert_eq!(
-        sent,
-        [format!("Bearer {ACCESS_1}"), format!("Bearer {ACCESS_2}")]
-    );
-    assert_no_secrets(&captured.text());
-    assert_no_secrets(&format!("{error} {error:?}"));
-}
-
 #[tokio::test]
 async fn a_401_with_basic_auth_is_not_retried() {
     let server = strict_server().await;
@@ -657,81 +473,8 @@ async fn a_401_with_basic_auth_is_not_retried() {
     cost("401 on GET with Basic auth", sent);
 }
 
-#[tokio::test]
-async fn retries_are_traced_with_attempt_numbers_and_no_secrets() {
-    let (captured, _guard) = capture_tracing();
-    let server = strict_server().await;
-    mount_two_tokens(&server).await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .respond_with(unavailable())
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(video_json(VIDEO_ID)))
-        .mount(&server)
-        .await;
-    bearer_client(&server)
-        .videos()
-        .get(VIDEO_ID)
-        .await
-        .expect("the third attempt succeeds");
-    let text = captured.text();
-    let retrying: Vec<&str> = text.lines().filter(|l| l.contains("retrying")).collect();
-    assert_eq!(retrying.len(), 2, "{text}");
-    assert!(retrying[0].contains("attempt=1"), "{}", retrying[0]);
-    assert!(retrying[1].contains("attempt=2"), "{}", retrying[1]);
-    assert!(
-        retrying.iter().all(|l| l.contains("server error (503)")),
-        "{text}"
-    );
-    assert!(retrying.iter().all(|l| l.contains("wait_ms=")), "{text}");
-    assert_no_secrets(&text);
-}
-
-/// The request span names the spec's route and the operation, so traces can be grouped
-/// by endpoint (the runtime must find generated operations by the name progenitor gives
-/// its hooks, `get_video`, as well as by the spec's `GET-video`).
-#[tokio::test]
-async fn request_spans_name_the_route_and_the_operation() {
-    let (captured, _guard) = capture_tracing();
-    let server = strict_server().await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .respond_with(unavailable())
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(video_path()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(video_json(VIDEO_ID)))
-        .mount(&server)
-        .await;
-    client(&server)
-        .videos()
-        .get(VIDEO_ID)
-        .await
-        .expect("the retry succeeds");
-    let text = captured.text();
-    let line = text
-        .lines()
-        .find(|l| l.contains("retrying"))
-        .unwrap_or_else(|| panic!("a retrying event in {text}"));
-    assert!(line.contains("route=\"/videos/{videoId}\""), "{line}");
-    assert!(
-        line.contains("operation=\"GET-video\"") || line.contains("operation=\"get_video\""),
-        "{line}"
-    );
-}
-
 /// The retry policy applies to every request, 429 included; the token request a bearer
-/// client sends first is one of them. Today `/auth/api-key` is sent once, outside the
-/// retry loop, and a 429 there comes back as `Credentials(MalformedTokenResponse)`
-/// ("unexpected HTTP status"), which `is_rate_limited()` does not recognise.
+/// client sends first is one of them, and goes through the same retry loop.
 #[tokio::test]
 async fn a_rate_limited_token_request_is_retried() {
     let server = strict_server().await;

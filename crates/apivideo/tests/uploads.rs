@@ -496,48 +496,86 @@ async fn bad_input_is_refused_before_any_request() {
     let empty = TempFile::new("empty.mp4", b"");
     let data = bytes(MIB);
 
-    let cases: Vec<(&str, apivideo::upload::Upload)> = vec![
+    // (case, upload, the argument named, words of the reason)
+    let cases: Vec<(&str, apivideo::upload::Upload, &str, &str)> = vec![
         (
             "missing file",
             videos.upload("vi1", Path::new("/no/such/file.mp4")),
+            "source",
+            "does not exist",
         ),
-        ("directory", videos.upload("vi1", dir.as_path())),
+        (
+            "directory",
+            videos.upload("vi1", dir.as_path()),
+            "source",
+            "is a directory",
+        ),
         (
             "unreadable file",
             videos.upload("vi1", unreadable_file().as_path()),
+            "source",
+            "cannot be read",
         ),
-        ("empty file", videos.upload("vi1", empty.path())),
-        ("empty bytes", videos.upload("vi1", Vec::new())),
+        (
+            "empty file",
+            videos.upload("vi1", empty.path()),
+            "source",
+            "is empty",
+        ),
+        (
+            "empty bytes",
+            videos.upload("vi1", Vec::new()),
+            "source",
+            "no bytes to upload",
+        ),
         (
             "empty reader",
             videos.upload("vi1", Source::reader(tokio::io::empty(), 0)),
+            "source",
+            "length 0",
         ),
         (
             "chunk too small",
             videos.upload("vi1", data.clone()).chunk_size(5 * MIB - 1),
+            "chunk_size",
+            "5242879 bytes is outside 5 MiB..=128 MiB",
         ),
         (
             "chunk too large",
             videos.upload("vi1", data.clone()).chunk_size(128 * MIB + 1),
+            "chunk_size",
+            "134217729 bytes is outside 5 MiB..=128 MiB",
         ),
         (
             "no concurrency",
             videos.upload("vi1", data.clone()).concurrency(0),
+            "concurrency",
+            "at least one",
         ),
-        ("empty video id", videos.upload(" ", data.clone())),
+        (
+            "empty video id",
+            videos.upload(" ", data.clone()),
+            "video_id",
+            "must not be empty",
+        ),
         (
             "empty token",
             client.upload_tokens().upload("", data.clone()),
+            "token",
+            "must not be empty",
         ),
         (
             "empty stream",
             videos.upload("vi1", Source::stream(tokio::io::empty())),
+            "source",
+            "the stream ended before any byte",
         ),
     ];
-    for (case, upload) in cases {
+    for (case, upload, expected_argument, expected_reason) in cases {
         match upload.await {
             Err(Error::InvalidInput { argument, reason }) => {
-                eprintln!("{case}: `{argument}`: {reason}");
+                assert_eq!(argument, expected_argument, "{case}: {reason}");
+                assert!(reason.contains(expected_reason), "{case}: {reason}");
             }
             other => panic!("{case}: expected InvalidInput, got {other:?}"),
         }
@@ -550,7 +588,16 @@ async fn bad_input_is_refused_before_any_request() {
         )
         .await
         .expect_err("missing file");
-    assert!(matches!(error, Error::InvalidInput { .. }));
+    assert!(
+        matches!(
+            error,
+            Error::InvalidInput {
+                argument: "source",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(
         server.requests().is_empty(),
         "nothing was sent: {:?}",
@@ -629,34 +676,65 @@ async fn create_and_upload_creates_the_video_first() {
     );
 }
 
+/// Polls `check` every 10 ms until it holds or `limit` passes; whether it held.
+async fn eventually(limit: Duration, check: impl Fn() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !check() {
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
 #[tokio::test]
 async fn dropping_the_upload_stops_it() {
+    // The server reads the first chunk's head, then waits this long before its body.
+    const STALL: Duration = Duration::from_secs(1);
     let server = UploadServer::start().await;
     let video_id = server.create_video();
     server.fault(Fault::Stall {
         nth: 1,
-        delay: Duration::from_secs(5),
+        delay: STALL,
     });
-    let data = bytes(11 * MIB);
-    let upload = client(&server)
+    // A first chunk far larger than socket buffers hold: it cannot be sent whole before
+    // the server reads it.
+    let data = vec![7u8; 40 * MIB as usize];
+    let mut upload = client(&server)
         .videos()
         .upload(&video_id, data)
-        .chunk_size(5 * MIB);
+        .chunk_size(32 * MIB)
+        .into_future();
 
-    let outcome = tokio::time::timeout(Duration::from_millis(300), upload.into_future()).await;
-    assert!(outcome.is_err(), "still stalled when dropped");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = server.requests().len();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(
-        server.requests().len(),
-        before,
-        "nothing runs after the future is dropped"
-    );
+    // Drop it once the first chunk is under way (its head arrived).
+    tokio::select! {
+        result = &mut upload => panic!("finished during the stall: {result:?}"),
+        started = eventually(Duration::from_secs(30), || server.upload_heads() == 1) => {
+            assert!(started, "the first chunk never started");
+        }
+    }
+    drop(upload);
+
+    // When the stall is over the server reads the body: the client must have closed the
+    // connection by then, mid-body.
+    let closed = eventually(Duration::from_secs(30), || !server.aborted().is_empty()).await;
+    let source = format!("/videos/{video_id}/source");
     assert!(
-        server.upload_requests().len() <= 1,
-        "no chunk after the first was started"
+        closed,
+        "the connection was not closed: {:?}",
+        server.requests()
     );
+    assert_eq!(server.aborted(), [source]);
+    // Then, for longer than the stall again, nothing else arrives.
+    tokio::time::sleep(2 * STALL).await;
+    assert_eq!(server.upload_heads(), 1, "no other chunk was started");
+    assert!(
+        server.requests().is_empty(),
+        "nothing was received whole: {:?}",
+        server.requests()
+    );
+    assert_eq!(server.aborted().len(), 1);
 }
 
 use std::future::IntoFuture;

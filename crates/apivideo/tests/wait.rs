@@ -88,9 +88,9 @@ async fn polls_until_playable() {
         4,
         "stops at the first playable status"
     );
-    // Waits of 20, 30 and 40 ms between the four polls.
+    // Waits of 20, 30 and 40 ms between the four polls (a lower bound: a loaded machine
+    // only makes it longer).
     assert!(elapsed >= Duration::from_millis(85), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -113,25 +113,28 @@ async fn times_out() {
     let error = client(&server)
         .videos()
         .wait_until_playable(VIDEO_ID)
-        .timeout(Duration::from_millis(250))
+        .timeout(Duration::from_secs(1))
         .poll_interval(Duration::from_millis(20))
         .max_interval(Duration::from_millis(50))
         .await
         .expect_err("never playable");
     let elapsed = started.elapsed();
+    // Upper bounds with margin for a loaded machine: what they rule out is a wait that
+    // does not stop (the video never becomes playable).
     match &error {
         Error::WaitTimeout { video_id, waited } => {
             assert_eq!(video_id, VIDEO_ID);
-            assert!(*waited >= Duration::from_millis(250), "{waited:?}");
-            assert!(*waited < Duration::from_secs(2), "{waited:?}");
+            assert!(*waited >= Duration::from_secs(1), "{waited:?}");
+            assert!(*waited < Duration::from_secs(10), "{waited:?}");
         }
         other => panic!("expected Timeout, got {other:?}"),
     }
-    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     let polls = polls(&server).await;
-    // 20 + 30 + 45 + 50 + 50 ... ms: about 6 polls in 250 ms, never fewer than 3.
-    assert!((3..=12).contains(&polls), "{polls} polls");
-    eprintln!("wait: {polls} polls before the 250 ms timeout");
+    // 20 + 30 + 45 + 50 + 50 ... ms: about 20 polls in 1 s; fewer than 3 only if each
+    // took a third of a second, more than 52 only if the waits were shorter than 20 ms.
+    assert!((3..=52).contains(&polls), "{polls} polls");
+    eprintln!("wait: {polls} polls before the 1 s timeout");
     let display = error.to_string();
     assert!(display.contains(VIDEO_ID), "{display}");
     assert!(display.contains("not playable"), "{display}");
@@ -151,7 +154,7 @@ async fn the_last_wait_is_cut_to_the_deadline() {
         .expect_err("never playable");
     assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(15),
         "a 30 s interval must not outlast a 100 ms timeout"
     );
     // One poll, then one at the deadline (only one if the first took the whole 100 ms).
@@ -238,7 +241,7 @@ async fn the_timeout_also_bounds_a_hanging_poll() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(status(false, &["encoding"]))
-                .set_delay(Duration::from_secs(3)),
+                .set_delay(Duration::from_secs(60)),
         )
         .mount(&server)
         .await;
@@ -254,7 +257,7 @@ async fn the_timeout_also_bounds_a_hanging_poll() {
         "{result:?}"
     );
     assert!(
-        elapsed < Duration::from_secs(1),
-        "a 200 ms wait returned after {elapsed:?}"
+        elapsed < Duration::from_secs(20),
+        "a 200 ms wait returned after {elapsed:?}, the poll hangs for 60 s"
     );
 }

@@ -183,6 +183,10 @@ mod tests {
         };
         let cached = Cached::new(token(u64::MAX), now, schedule).expect("valid");
         assert!(cached.is_fresh(now));
+        // "Valid for a century": renewed half way, so still fresh decades from now.
+        let decades = now + Duration::from_secs(40 * 365 * 86_400);
+        assert!(cached.is_fresh(decades));
+        assert!(cached.is_usable(decades));
     }
 
     #[test]

@@ -630,6 +630,83 @@ mod tests {
     }
 
     #[test]
+    fn chunk_ranges_tile_the_source() {
+        assert_eq!(chunk_range(1, 40, 100), 40..80);
+        // Past the end: empty, at the end, never beyond.
+        assert_eq!(chunk_range(3, 40, 100), 100..100);
+        assert_eq!(chunk_count(120, 40), 3);
+        assert_eq!(chunk_count(121, 40), 4);
+        let mib = 1024 * 1024;
+        for (total, size) in [(100, 40), (120, 40), (1, 40), (15 * mib + 1, 5 * mib)] {
+            let count = chunk_count(total, size);
+            let ranges: Vec<_> = (0..count).map(|i| chunk_range(i, size, total)).collect();
+            assert_eq!(ranges[0].start, 0, "{total}/{size}");
+            assert_eq!(ranges[ranges.len() - 1].end, total, "{total}/{size}");
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start, "{total}/{size}");
+            }
+            assert!(
+                ranges
+                    .iter()
+                    .all(|r| !r.is_empty() && r.end - r.start <= size),
+                "{total}/{size}: {ranges:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn received_ranges_merge_where_they_touch_and_only_there() {
+        // Two ranges meeting at byte 20 cover chunk 0 together; in any order.
+        assert_eq!(
+            confirmed_chunks(&[range(20, 59), range(0, 19)], 40, 100),
+            BTreeSet::from([0])
+        );
+        // Overlapping ones too.
+        assert_eq!(
+            confirmed_chunks(&[range(30, 79), range(0, 35)], 40, 100),
+            BTreeSet::from([0, 1])
+        );
+        // A one-byte gap (byte 39) confirms neither chunk around it...
+        assert_eq!(
+            confirmed_chunks(&[range(0, 38), range(40, 99)], 40, 100),
+            BTreeSet::from([1, 2])
+        );
+        // ...and `to` is inclusive: the last byte of a chunk is needed, and enough.
+        assert_eq!(confirmed_chunks(&[range(0, 38)], 40, 100), BTreeSet::new());
+        assert_eq!(
+            confirmed_chunks(&[range(0, 39)], 40, 100),
+            BTreeSet::from([0])
+        );
+    }
+
+    #[test]
+    fn nonsense_ranges_confirm_nothing() {
+        for nonsense in [range(-1, 99), range(0, -2), range(60, 10)] {
+            assert!(
+                confirmed_chunks(std::slice::from_ref(&nonsense), 40, 100).is_empty(),
+                "{nonsense:?}"
+            );
+        }
+        let open = BytesRange::new().from(0).total(100);
+        assert!(confirmed_chunks(&[open], 40, 100).is_empty());
+    }
+
+    #[test]
+    fn a_resume_counts_the_bytes_of_its_chunks() {
+        let resume = Resume {
+            target: Target::Video("vi1".to_owned()),
+            total: 100,
+            chunk_size: 40,
+            confirmed: BTreeSet::from([0, 2]),
+            fingerprint: None,
+        };
+        assert_eq!(resume.confirmed_chunks().collect::<Vec<_>>(), [0, 2]);
+        // 40 bytes of chunk 0, and the 20 of the short last chunk.
+        assert_eq!(resume.confirmed_bytes(), 60);
+        assert_eq!((resume.total(), resume.chunk_size()), (100, 40));
+    }
+
+    #[test]
     fn content_ranges_are_spelled_as_the_spec_says() {
         assert_eq!(ContentRange::Whole.header(), None);
         assert_eq!(

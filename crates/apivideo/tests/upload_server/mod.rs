@@ -76,7 +76,11 @@ impl Assembly {
 #[derive(Default)]
 struct State {
     requests: Vec<Recorded>,
+    /// Upload requests whose head arrived, answered or not.
     upload_requests: usize,
+    /// Paths of the requests whose body the client stopped sending (it closed the
+    /// connection first); they are not in `requests`.
+    aborted: Vec<String>,
     completed_chunks: usize,
     videos: HashMap<String, Assembly>,
     faults: VecDeque<Fault>,
@@ -131,6 +135,16 @@ impl UploadServer {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().requests.clone()
+    }
+
+    /// How many upload requests started (their head arrived), whatever became of them.
+    pub fn upload_heads(&self) -> usize {
+        self.state.lock().unwrap().upload_requests
+    }
+
+    /// The paths of the requests the client gave up on mid-body by closing the connection.
+    pub fn aborted(&self) -> Vec<String> {
+        self.state.lock().unwrap().aborted.clone()
     }
 
     pub fn upload_requests(&self) -> Vec<Recorded> {
@@ -255,7 +269,10 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
             return Ok(());
         }
         let mut body = vec![0u8; length];
-        reader.read_exact(&mut body).await?;
+        if let Err(error) = reader.read_exact(&mut body).await {
+            state.lock().unwrap().aborted.push(path);
+            return Err(error);
+        }
         let content_type = request
             .headers
             .get("content-type")
