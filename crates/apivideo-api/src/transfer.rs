@@ -205,8 +205,9 @@ struct Progress {
     stage: Stage,
     /// Body bytes handed to the connection.
     handed: u64,
-    /// When half the body had been handed over, and how much exactly.
-    half: Option<(Instant, u64)>,
+    /// When 4/8, 5/8, 6/8 and 7/8 of the body had been handed over, and how much
+    /// exactly: the points the link's rate is measured from.
+    marks: [Option<(Instant, u64)>; 4],
     /// The body's length, when announced.
     total: Option<u64>,
 }
@@ -223,7 +224,7 @@ impl Activity {
                 quiet_since: now,
                 stage,
                 handed: 0,
-                half: None,
+                marks: [None; 4],
                 total,
             }),
         }
@@ -241,12 +242,13 @@ impl Activity {
         let now = Instant::now();
         progress.quiet_since = now;
         progress.handed = progress.handed.saturating_add(bytes as u64);
-        if progress.half.is_none()
-            && progress
-                .total
-                .is_some_and(|total| progress.handed.saturating_mul(2) >= total)
-        {
-            progress.half = Some((now, progress.handed));
+        if let Some(total) = progress.total {
+            let handed = progress.handed;
+            for (eighths, mark) in (4u64..).zip(progress.marks.iter_mut()) {
+                if mark.is_none() && handed.saturating_mul(8) >= total.saturating_mul(eighths) {
+                    *mark = Some((now, handed));
+                }
+            }
         }
         if progress.total.is_some_and(|total| progress.handed >= total) {
             drop(progress);
@@ -259,7 +261,10 @@ impl Activity {
     /// The operating system still holds the last part of the body (socket buffers of a
     /// few MiB), which a slow link takes a while to deliver, so the silence counts from
     /// when the server can be expected to have read it all: the body's length at the
-    /// rate the link showed over the second half of the body.
+    /// rate the link showed towards the end of the body. The buffers fill while the
+    /// first part is handed over, which makes the link look faster than it is, for a
+    /// stretch that depends on the operating system; so the rate is measured from the
+    /// 4/8, 5/8, 6/8 and 7/8 marks to the end, and the slowest of these is believed.
     fn body_sent(&self) {
         let mut progress = self.lock();
         if progress.stage == Stage::WaitingForAnswer {
@@ -268,20 +273,31 @@ impl Activity {
         let now = Instant::now();
         progress.stage = Stage::WaitingForAnswer;
         progress.quiet_since = now;
-        let (Some((half_at, half_bytes)), Some(total)) = (progress.half, progress.total) else {
+        let Some(total) = progress.total else {
             return;
         };
-        let window = now.saturating_duration_since(half_at);
-        let moved = progress.handed.saturating_sub(half_bytes);
-        if window < MIN_RATE_WINDOW || moved == 0 {
-            return;
-        }
-        // Expected end = start + total / rate, rate = moved / window.
-        let nanos = (window.as_nanos().saturating_mul(u128::from(total)))
-            .checked_div(u128::from(moved))
-            .unwrap_or(0);
-        let expected = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX));
-        if let Some(read_by) = progress.start.checked_add(expected)
+        let handed = progress.handed;
+        let expected = progress
+            .marks
+            .iter()
+            .flatten()
+            .filter_map(|&(at, bytes)| {
+                let window = now.saturating_duration_since(at);
+                let moved = handed.saturating_sub(bytes);
+                if window < MIN_RATE_WINDOW || moved == 0 {
+                    return None;
+                }
+                // Expected end = start + total / rate, rate = moved / window.
+                let nanos = window
+                    .as_nanos()
+                    .saturating_mul(u128::from(total))
+                    .checked_div(u128::from(moved))?;
+                Some(Duration::from_nanos(
+                    u64::try_from(nanos).unwrap_or(u64::MAX),
+                ))
+            })
+            .max();
+        if let Some(read_by) = expected.and_then(|expected| progress.start.checked_add(expected))
             && read_by > now
         {
             progress.quiet_since = read_by;
@@ -429,6 +445,36 @@ mod tests {
         assert!(
             (Duration::from_millis(4900)..=Duration::from_millis(5100)).contains(&waited),
             "{waited:?}"
+        );
+    }
+
+    /// 10 MB: the first 6 MB handed over at 5 MB/s while the socket buffers fill, the
+    /// rest at the 1 MB/s the server reads. Measured from the half-way mark the link
+    /// looks 1.2 MB/s fast, and the wait would fail at 9.4 s while the server is still
+    /// reading; the later marks see the true rate and allow until 10 s.
+    #[tokio::test(start_paused = true)]
+    async fn buffers_filling_past_the_half_way_mark_do_not_fool_the_allowance() {
+        let activity = Activity::new(Stage::SendingBody, Some(10_000_000));
+        for _ in 0..12 {
+            tokio::time::advance(Duration::from_millis(100)).await;
+            activity.handed(500_000);
+        }
+        for _ in 0..40 {
+            tokio::time::advance(Duration::from_millis(100)).await;
+            activity.handed(100_000);
+        }
+        let start = Instant::now()
+            .checked_sub(Duration::from_millis(5200))
+            .expect("paused clock");
+        assert_eq!(activity.lock().stage, Stage::WaitingForAnswer);
+        assert_eq!(
+            activity.stalled(Duration::from_secs(1)).await,
+            Stage::WaitingForAnswer
+        );
+        let waited = start.elapsed();
+        assert!(
+            (Duration::from_millis(10_900)..=Duration::from_millis(11_100)).contains(&waited),
+            "the server reads until 10 s, the stall fires 1 s later: {waited:?}"
         );
     }
 

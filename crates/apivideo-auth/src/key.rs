@@ -263,7 +263,10 @@ mod tests {
                 "key other-key-4567".to_owned()
             )
         );
-        let missing = ("missing APIVIDEO_API_KEY".to_owned(), format!("missing {VAR}"));
+        let missing = (
+            "missing APIVIDEO_API_KEY".to_owned(),
+            format!("missing {VAR}"),
+        );
         assert_eq!(read_in_child(None, None), missing);
         assert_eq!(
             read_in_child(Some(os("")), Some(os("env key\n"))),
