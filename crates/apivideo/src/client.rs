@@ -9,6 +9,7 @@ use apivideo_auth::{
     ApiKey, Basic, BearerToken, NoCredentials, ProvideAuthorization, ScopedToOrigin, SharedAuth,
 };
 
+use crate::call::{Call, Metadata, Response};
 use crate::error::{Error, Result};
 use crate::origin::{self, Origin};
 use crate::resources::{
@@ -123,13 +124,28 @@ impl Client {
         Analytics::new(self.clone())
     }
 
-    /// Runs one low-level call; its failure is already typed, and only changes crate.
-    pub(crate) async fn call<'a, T, F, Fut>(&'a self, f: F) -> Result<T>
+    /// Runs one low-level call, keeping the answer's status and headers; its failure is
+    /// already typed, and only changes crate.
+    pub(crate) async fn call_full<'a, T, F, Fut>(&'a self, f: F) -> Result<Response<T>>
     where
         F: FnOnce(&'a apivideo_api::Client) -> Fut,
         Fut: Future<Output = apivideo_api::Result<ResponseValue<T>>>,
     {
-        Ok(f(&self.inner.api).await?.into_inner())
+        let answer = f(&self.inner.api).await?;
+        let metadata = Metadata::of(&answer);
+        Ok(Response::new(answer.into_inner(), metadata))
+    }
+
+    /// A [`Call`] running `f` with a copy of this client: the call owns what it needs,
+    /// so it is `'static` and nothing is sent until it is awaited.
+    pub(crate) fn request<T, F, Fut>(&self, f: F) -> Call<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Response<T>>> + Send + 'static,
+    {
+        let client = self.clone();
+        Call::new(async move { f(client).await })
     }
 }
 

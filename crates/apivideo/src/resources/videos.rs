@@ -11,6 +11,7 @@ use apivideo_api::models::{
 use apivideo_api::types::{ListDiscardedVideosSortBy, ListVideosSortBy};
 
 use super::{SortOrder, id, resource};
+use crate::call::Call;
 use crate::error::{Error, Result};
 use crate::pagination::{ListRequest, list_operation};
 use crate::upload::{ProgressiveUpload, Resume, Source, Target, Upload};
@@ -105,44 +106,62 @@ impl Videos {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, payload: VideoCreationPayload) -> Result<Video> {
-        if payload.title.trim().is_empty() {
-            return Err(Error::invalid("payload.title", "must not be empty"));
-        }
-        self.client
-            .call(|api| async move { api.post_video().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: VideoCreationPayload) -> Call<Video> {
+        self.client.request(|client| async move {
+            if payload.title.trim().is_empty() {
+                return Err(Error::invalid("payload.title", "must not be empty"));
+            }
+            client
+                .call_full(|api| api.post_video().body(payload).send())
+                .await
+        })
     }
 
     /// One video.
-    pub async fn get(&self, video_id: &str) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.get_video().video_id(video_id).send().await })
-            .await
+    ///
+    /// Like every single-request method, it returns a [`Call`]: `.await` it for the
+    /// video, or `.with_metadata().await` for the video and the answer's status, headers,
+    /// rate limit and request id.
+    ///
+    /// ```no_run
+    /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+    /// let response = client.videos().get("vi4blUQJFrYWbaG44NChkH27").with_metadata().await?;
+    /// if response.rate_limit().remaining == Some(0) {
+    ///     eprintln!("slow down: {:?}", response.rate_limit().retry_after);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn get(&self, video_id: &str) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.get_video().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Changes a video: fields left unset keep their value; see [`VideoUpdatePayload`]
     /// for sending `null` and for replacing lists.
-    pub async fn update(&self, video_id: &str, payload: VideoUpdatePayload) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move {
-                api.patch_video()
-                    .video_id(video_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn update(&self, video_id: &str, payload: VideoUpdatePayload) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.patch_video().video_id(video_id).body(payload).send())
+                .await
+        })
     }
 
     /// Deletes a video (or discards it, when the project keeps deleted videos).
-    pub async fn delete(&self, video_id: &str) -> Result<()> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.delete_video().video_id(video_id).send().await })
-            .await
+    pub fn delete(&self, video_id: &str) -> Call<()> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.delete_video().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Lists videos, newest first by default; filter, sort, then `.await` a page or
@@ -152,49 +171,55 @@ impl Videos {
     }
 
     /// Upload and encoding progress.
-    pub async fn status(&self, video_id: &str) -> Result<VideoStatus> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.get_video_status().video_id(video_id).send().await })
-            .await
+    pub fn status(&self, video_id: &str) -> Call<VideoStatus> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.get_video_status().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Uses the frame at `timecode` (`hh:mm:ss` or `hh:mm:ss.cc`) as the thumbnail.
-    pub async fn pick_thumbnail(&self, video_id: &str, timecode: &str) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        if !is_timecode(timecode) {
-            return Err(Error::invalid(
-                "timecode",
-                format!("{timecode:?} is not hh:mm:ss or hh:mm:ss.cc"),
-            ));
-        }
-        let body = VideoThumbnailPickPayload::new(timecode);
-        self.client
-            .call(|api| async move {
-                api.patch_videos_video_id_thumbnail()
-                    .video_id(video_id)
-                    .body(body)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn pick_thumbnail(&self, video_id: &str, timecode: &str) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        let timecode = timecode.to_owned();
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            if !is_timecode(&timecode) {
+                return Err(Error::invalid(
+                    "timecode",
+                    format!("{timecode:?} is not hh:mm:ss or hh:mm:ss.cc"),
+                ));
+            }
+            let body = VideoThumbnailPickPayload::new(timecode);
+            client
+                .call_full(|api| {
+                    api.patch_videos_video_id_thumbnail()
+                        .video_id(video_id)
+                        .body(body)
+                        .send()
+                })
+                .await
+        })
     }
 
-    /// Uploads an image (JPEG or PNG) as the thumbnail.
-    pub async fn upload_thumbnail(
-        &self,
-        video_id: &str,
-        image: impl Into<Source>,
-    ) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        crate::upload::send_file(image.into(), "thumbnail.jpg", |file| {
-            let video_id = &video_id;
-            self.client.call(move |api| async move {
-                let body = VideoThumbnailUploadPayload::new(file);
-                api.post_videos_video_id_thumbnail(video_id, body).await
+    /// Uploads an image (JPEG, PNG or WebP) as the thumbnail; its media type is read from
+    /// its first bytes, whatever its file name.
+    pub fn upload_thumbnail(&self, video_id: &str, image: impl Into<Source>) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        let image = image.into();
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            crate::upload::send_file(image, "thumbnail.jpg", |file| {
+                client.call_full(|api| {
+                    let body = VideoThumbnailUploadPayload::new(file);
+                    api.post_videos_video_id_thumbnail(&video_id, body)
+                })
             })
+            .await
         })
-        .await
     }
 
     /// Lists discarded videos (deleted, kept for a while by Video Restore).
@@ -203,38 +228,42 @@ impl Videos {
     }
 
     /// One discarded video.
-    pub async fn get_discarded(&self, video_id: &str) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.get_discarded_video().video_id(video_id).send().await })
-            .await
+    pub fn get_discarded(&self, video_id: &str) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.get_discarded_video().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Changes a discarded video; `discarded: false` restores it.
-    pub async fn update_discarded(
+    pub fn update_discarded(
         &self,
         video_id: &str,
         payload: DiscardedVideoUpdatePayload,
-    ) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move {
-                api.patch_discarded_video()
-                    .video_id(video_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    ) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| {
+                    api.patch_discarded_video()
+                        .video_id(video_id)
+                        .body(payload)
+                        .send()
+                })
+                .await
+        })
     }
 
     /// Restores a discarded video.
-    pub async fn restore(&self, video_id: &str) -> Result<Video> {
+    pub fn restore(&self, video_id: &str) -> Call<Video> {
         self.update_discarded(
             video_id,
             DiscardedVideoUpdatePayload::new().discarded(false),
         )
-        .await
     }
 
     /// Uploads the source of an existing video; `.await` the returned [`Upload`] for

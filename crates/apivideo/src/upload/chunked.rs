@@ -1,9 +1,8 @@
 //! The [`Upload`] builder and the chunked upload engine.
 
 use std::collections::BTreeSet;
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::ops::Range;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -23,6 +22,7 @@ use super::{
     ProgressFn, Resume, Source, Target, UploadError,
 };
 use crate::Client;
+use crate::call::{Call, Response, WithMetadata};
 use crate::error::{Error, Result};
 
 /// The byte range of chunk `index`.
@@ -148,7 +148,25 @@ impl Upload {
         self
     }
 
-    async fn run(self) -> Result<Video> {
+    /// The uploaded video and the [`Metadata`](crate::Metadata) of the answer that
+    /// completed the upload (its rate limit, its request id).
+    ///
+    /// ```no_run
+    /// # use std::path::Path;
+    /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+    /// let response = client
+    ///     .videos()
+    ///     .upload("vi4blUQJFrYWbaG44NChkH27", Path::new("talk.mp4"))
+    ///     .with_metadata()
+    ///     .await?;
+    /// println!("{} (request {:?})", response.value.video_id, response.request_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn with_metadata(self) -> WithMetadata<Video> {
+        Call::new(self.run()).with_metadata()
+    }
+
+    async fn run(self) -> Result<Response<Video>> {
         if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) {
             return Err(Error::invalid(
                 "chunk_size",
@@ -246,9 +264,9 @@ impl Upload {
 
 impl IntoFuture for Upload {
     type Output = Result<Video>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = Call<Video>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.run())
+        Call::new(self.run())
     }
 }
 
@@ -399,13 +417,13 @@ impl Job {
         total: u64,
         mut confirmed: BTreeSet<u32>,
         on_confirmed: Option<ConfirmedFn>,
-    ) -> Result<Video> {
+    ) -> Result<Response<Video>> {
         let count = chunk_count(total, self.chunk_size);
         let last = count - 1;
         let todo: Vec<u32> = (0..count).filter(|i| !confirmed.contains(i)).collect();
         if todo.is_empty() {
             return match &self.target {
-                Target::Video(id) => self.client.videos().get(id).await,
+                Target::Video(id) => self.client.videos().get(id).with_metadata().await,
                 Target::Token { .. } => Err(Error::invalid(
                     "resume",
                     "every chunk was already confirmed",
@@ -451,7 +469,7 @@ impl Job {
                     .await
                     .map_err(|e| self.upload_error(Some((&confirmed, total)), e))?;
                 if let Target::Token { video_id, .. } = &mut self.target {
-                    *video_id = Some(video.video_id.clone());
+                    *video_id = Some(video.value.video_id.clone());
                 }
                 confirmed.insert(first);
                 self.report_confirmed(on_confirmed.as_ref(), first, total, None);
@@ -492,7 +510,7 @@ impl Job {
                 // The server already has the last chunk (a resume from its status): the
                 // upload completed when it arrived.
                 match &self.target {
-                    Target::Video(id) => self.client.videos().get(id).await,
+                    Target::Video(id) => self.client.videos().get(id).with_metadata().await,
                     Target::Token { .. } => Err(Error::invalid(
                         "resume",
                         "the last chunk was already confirmed",
@@ -502,7 +520,7 @@ impl Job {
                 self.send_chunk(&data, last, count, total, range_of(last))
                     .await
                     .inspect(|video| {
-                        let id = Some(video.video_id.as_str());
+                        let id = Some(video.value.video_id.as_str());
                         self.report_confirmed(on_confirmed.as_ref(), last, total, id);
                     })
             };
@@ -520,7 +538,7 @@ impl Job {
         count: u32,
         total: u64,
         range: ContentRange,
-    ) -> Result<Video> {
+    ) -> Result<Response<Video>> {
         let bytes = chunk_range(index, self.chunk_size, total);
         let body = match data {
             Data::Ranged(ranged) => {
@@ -544,7 +562,7 @@ impl Job {
         count: Option<u32>,
         total: Option<u64>,
         range: ContentRange,
-    ) -> Result<Video> {
+    ) -> Result<Response<Video>> {
         let counted = Arc::new(AtomicU64::new(0));
         let file = {
             let (body, sent, counted) = (body.clone(), self.sent.clone(), counted.clone());
@@ -577,7 +595,7 @@ impl Job {
             Target::Video(video_id) => {
                 let payload = VideoUploadPayload::new(file);
                 self.client
-                    .call(|api| {
+                    .call_full(|api| {
                         api.post_videos_video_id_source(video_id, header.as_deref(), payload)
                     })
                     .await
@@ -588,7 +606,7 @@ impl Job {
                     payload = payload.video_id(video_id.clone());
                 }
                 self.client
-                    .call(|api| api.post_upload(token, header.as_deref(), payload))
+                    .call_full(|api| api.post_upload(token, header.as_deref(), payload))
                     .await
             }
         };
