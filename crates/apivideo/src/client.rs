@@ -13,8 +13,8 @@ use crate::call::{Call, Metadata, Response};
 use crate::error::{Error, Result};
 use crate::origin::{self, Origin};
 use crate::resources::{
-    Analytics, Captions, Chapters, LiveStreams, Players, Summaries, Tags, UploadTokens, Videos,
-    Watermarks, Webhooks,
+    Analytics, Authentication, Captions, Chapters, LiveStreams, Players, Summaries, Tags,
+    UploadTokens, Videos, Watermarks, Webhooks,
 };
 
 /// api.video's production environment.
@@ -122,6 +122,12 @@ impl Client {
     /// Viewing analytics.
     pub fn analytics(&self) -> Analytics {
         Analytics::new(self.clone())
+    }
+
+    /// The token operations, for handing a short-lived token to another process; this
+    /// client manages its own token without them.
+    pub fn authentication(&self) -> Authentication {
+        Authentication::new(self.clone())
     }
 
     /// Runs one low-level call, keeping the answer's status and headers; its failure is
@@ -232,8 +238,9 @@ impl ClientBuilder {
     }
 
     /// No credentials at all, on purpose: only uploads with an upload token work
-    /// ([`UploadTokens::upload`](crate::resources::UploadTokens::upload)); every other
-    /// call fails before anything is sent. Without this, a builder given no key refuses
+    /// ([`UploadTokens::upload`](crate::resources::UploadTokens::upload)), and the token
+    /// operations of [`Client::authentication`], which never send credentials; every
+    /// other call fails before anything is sent. Without this, a builder given no key refuses
     /// to build.
     ///
     /// ```
