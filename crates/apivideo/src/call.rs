@@ -69,10 +69,6 @@ impl Metadata {
             headers,
         }
     }
-
-    pub(crate) fn of<T>(response: &ResponseValue<T>) -> Self {
-        Self::new(response.status(), response.headers().clone())
-    }
 }
 
 /// A value and the [`Metadata`] of the answer that carried it; from
@@ -123,6 +119,14 @@ impl<T> Response<T> {
             value: f(self.value),
             metadata: self.metadata,
         }
+    }
+}
+
+impl<T> From<ResponseValue<T>> for Response<T> {
+    /// The value of a low-level answer, with its status and headers.
+    fn from(answer: ResponseValue<T>) -> Self {
+        let metadata = Metadata::new(answer.status(), answer.headers().clone());
+        Self::new(answer.into_inner(), metadata)
     }
 }
 

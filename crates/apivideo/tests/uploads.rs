@@ -160,6 +160,7 @@ async fn a_500_on_chunk_3_is_resent_alone() {
         .videos()
         .upload(&video_id, file.path())
         .chunk_size(5 * MIB)
+        .concurrency(1) // in order, so the third request is chunk 3
         .await
         .expect("upload");
 
@@ -240,6 +241,7 @@ async fn a_failed_upload_reports_what_was_confirmed_and_resumes_with_the_rest() 
         .videos()
         .upload(&video_id, file.path())
         .chunk_size(5 * MIB)
+        .concurrency(1) // in order, so the third request is chunk 3
         .await
         .expect_err("the 400 stops it");
     let Error::Upload(upload) = error else {
