@@ -301,13 +301,21 @@ impl Videos {
         ProgressiveUpload::new(self.client.clone(), Target::Video(video_id.to_owned()))
     }
 
-    /// Waits until the video can be played (or encoding failed), polling its status with
-    /// backoff. `.await` it; see [`WaitUntilPlayable`] for the timeout.
+    /// Waits until the video can be played, polling its status with backoff, and fails
+    /// fast when it never will be: the ingest or every quality failed, or encoding never
+    /// started. `.await` it for the playable status; see [`WaitUntilPlayable`] for the
+    /// bounds.
+    ///
+    /// The [`Video`] an upload returns already carries its `assets` (`player`, `hls`,
+    /// `iframe`, `thumbnail`, `mp4`): api.video gives them when the video is created,
+    /// before any encoding, so they are valid links but serve nothing until the video is
+    /// playable, which is what this waits for.
     pub fn wait_until_playable(&self, video_id: &str) -> WaitUntilPlayable {
         WaitUntilPlayable {
             videos: self.clone(),
             video_id: video_id.to_owned(),
             timeout: Duration::from_secs(30 * 60),
+            start_timeout: Duration::from_secs(5 * 60),
             first_interval: Duration::from_millis(500),
             max_interval: Duration::from_secs(10),
         }
@@ -335,12 +343,42 @@ fn is_timecode(value: &str) -> bool {
 }
 
 /// Waits for a video to become playable; created by [`Videos::wait_until_playable`].
+///
+/// It ends with:
+/// - the status, once it says `playable: true`;
+/// - [`Error::IngestFailed`] as soon as the status says the ingest failed;
+/// - [`Error::EncodingFailed`] as soon as every quality the status lists failed;
+/// - [`Error::EncodingNotStarted`] when the status lists no quality for
+///   [`start_timeout`](Self::start_timeout) while nothing of the ingest changes (a source
+///   that is incomplete or missing never starts encoding; an import from a URL, while the
+///   status says `ingesting`, is not cut by this);
+/// - [`Error::WaitTimeout`] after [`timeout`](Self::timeout) in any case;
+/// - the error of a status request that failed.
+///
+/// ```no_run
+/// # use std::time::Duration;
+/// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+/// match client
+///     .videos()
+///     .wait_until_playable("vi4blUQJFrYWbaG44NChkH27")
+///     .timeout(Duration::from_secs(600))
+///     .await
+/// {
+///     Ok(_) => println!("ready"),
+///     Err(apivideo::Error::EncodingFailed { .. } | apivideo::Error::IngestFailed { .. }) => {
+///         println!("api.video could not process this file")
+///     }
+///     Err(error) => return Err(error),
+/// }
+/// # Ok(()) }
+/// ```
 #[must_use = "does nothing until awaited"]
 #[derive(Debug)]
 pub struct WaitUntilPlayable {
     videos: Videos,
     video_id: String,
     timeout: Duration,
+    start_timeout: Duration,
     first_interval: Duration,
     max_interval: Duration,
 }
@@ -349,6 +387,16 @@ impl WaitUntilPlayable {
     /// Gives up after this long with [`Error::WaitTimeout`] (default 30 minutes).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long the status may list no quality while nothing of the ingest changes,
+    /// before the wait fails with [`Error::EncodingNotStarted`] (default 5 minutes; an
+    /// upload that completed starts encoding within seconds). Progress of the ingest
+    /// (bytes received, a new ingest status) starts the count again, so an upload still
+    /// under way elsewhere is waited for.
+    pub fn start_timeout(mut self, timeout: Duration) -> Self {
+        self.start_timeout = timeout;
         self
     }
 
@@ -369,6 +417,9 @@ impl WaitUntilPlayable {
         let started = Instant::now();
         let deadline = tokio::time::Instant::now() + self.timeout;
         let mut interval = self.first_interval.max(Duration::from_millis(1));
+        // The ingest as last seen, and since when the status has shown no progress.
+        let mut last_ingest = None;
+        let mut quiet_since = tokio::time::Instant::now();
         loop {
             // A poll that hangs must not outlast the deadline either.
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -386,18 +437,42 @@ impl WaitUntilPlayable {
             if encoding.and_then(|e| e.playable) == Some(true) {
                 return Ok(status);
             }
-            let failed = encoding.is_some_and(|e| {
-                !e.qualities.is_empty()
-                    && e.qualities
-                        .iter()
-                        .all(|q| q.status.as_ref().is_some_and(|s| s.as_str() == "failed"))
-            });
+            let ingest_status = status
+                .ingest
+                .as_ref()
+                .and_then(|i| i.status.as_ref())
+                .map(|s| s.as_str().to_owned());
+            if let Some(failed) = ingest_status
+                .as_ref()
+                .filter(|s| s.to_ascii_lowercase().contains("fail"))
+            {
+                return Err(Error::IngestFailed {
+                    video_id: self.video_id,
+                    status: failed.clone(),
+                });
+            }
+            let qualities = encoding.map(|e| e.qualities.as_slice()).unwrap_or_default();
+            let failed = !qualities.is_empty()
+                && qualities
+                    .iter()
+                    .all(|q| q.status.as_ref().is_some_and(|s| s.as_str() == "failed"));
             if failed {
                 return Err(Error::EncodingFailed {
                     video_id: self.video_id,
                 });
             }
             let now = tokio::time::Instant::now();
+            let importing = ingest_status.as_deref() == Some("ingesting");
+            if !qualities.is_empty() || importing || status.ingest != last_ingest {
+                quiet_since = now;
+                last_ingest = status.ingest.clone();
+            } else if now.duration_since(quiet_since) >= self.start_timeout {
+                return Err(Error::EncodingNotStarted {
+                    video_id: self.video_id,
+                    waited: started.elapsed(),
+                    ingest: ingest_status,
+                });
+            }
             if now >= deadline {
                 return Err(Error::WaitTimeout {
                     video_id: self.video_id,
