@@ -21,9 +21,10 @@
 //! - A file is cut into chunks sent with `Content-Range: bytes <from>-<to>/<total>`, up to
 //!   [`concurrency`](Upload::concurrency) at a time (4 by default, each on its own
 //!   HTTP/1.1 connection, so a long link is not capped by one connection's window), each
-//!   read from disk as it is sent (never held whole in memory: about 16 MiB of resident
-//!   memory for a 1 GiB file in 128 MiB chunks, 8 at a time). The last chunk completes
-//!   the upload, so it goes only after every other chunk was accepted.
+//!   read from disk as it is sent, a block at a time (never held whole in memory: about
+//!   35 MiB resident for a 1 GiB file in 128 MiB chunks, 4 at a time, and 17 MiB one at a
+//!   time). The last chunk completes the upload, so it goes only after every other chunk
+//!   was accepted.
 //! - A failed chunk (connection error, 5xx, 429) is sent again alone, with the client's
 //!   [`RetryPolicy`](crate::RetryPolicy); the others keep going. If it still fails, the
 //!   [`UploadError`] says which video and which chunks the server confirmed, and
