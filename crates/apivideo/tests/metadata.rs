@@ -229,3 +229,24 @@ async fn calls_can_be_spawned_and_joined() {
         VIDEO_ID
     );
 }
+
+#[tokio::test]
+async fn an_upload_gives_the_metadata_of_the_request_that_completed_it() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/videos/{VIDEO_ID}/source")))
+        .respond_with(with_headers(201, 7, "req-upload").set_body_json(video_json(VIDEO_ID)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .videos()
+        .upload(VIDEO_ID, vec![1u8; 1024])
+        .with_metadata()
+        .await
+        .expect("uploaded");
+    assert_eq!(response.value.video_id, VIDEO_ID);
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.request_id(), Some("req-upload"));
+    assert_eq!(response.rate_limit().remaining, Some(7));
+}
