@@ -92,6 +92,7 @@ async fn bearer_tokens_expire_and_refresh_in_the_middle_of_an_upload() {
         .videos()
         .upload(&video_id, file.0.as_path())
         .chunk_size(5 * MIB)
+        .concurrency(1) // one after the other, so the upload outlives the tokens
         .await
         .expect("upload");
 

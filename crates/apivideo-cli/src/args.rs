@@ -92,8 +92,9 @@ pub struct UploadArgs {
     /// Bytes per chunk, from 5 MiB to 128 MiB: 52428800, 50MiB, 50M, 52MB...
     #[arg(long, value_name = "SIZE", default_value = "50MiB", value_parser = parse_chunk_size)]
     pub chunk_size: u64,
-    /// Chunks of one file in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=32))]
+    /// Chunks of one file in flight at once (the SDK's default, 4: each on its own
+    /// connection, which a long link needs).
+    #[arg(long, value_name = "N", default_value_t = apivideo::upload::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub concurrency: u16,
     /// Files uploaded at once.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=32))]

@@ -188,7 +188,9 @@ async fn a_killed_upload_resumes_from_its_journal() {
     let dir = TempDir::new("kill");
     let data = bytes(16 * MIB, 5);
     let file = dir.file("long.mp4", &data);
-    let args = ["upload", ".", "--chunk-size", "5MiB"];
+    // One chunk at a time: the run is killed after the first is confirmed, and the resumed
+    // run's chunks are compared in order.
+    let args = ["upload", ".", "--chunk-size", "5MiB", "--concurrency", "1"];
 
     sim.faults().latency(SOURCE, Duration::from_millis(300));
     let mut child = apivideo(&sim, dir.path(), &args)

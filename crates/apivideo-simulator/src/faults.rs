@@ -1,6 +1,6 @@
 //! Fault injection: what users' retry and timeout tests need from a server.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -63,6 +63,10 @@ struct Pending {
     latency_all: Option<Duration>,
     /// `X-RateLimit-Retry-After` of injected 429s.
     retry_after: u64,
+    /// Videos whose encoding fails.
+    encoding_failures: HashSet<String>,
+    /// Videos whose ingest fails.
+    ingest_failures: HashSet<String>,
 }
 
 impl Default for Pending {
@@ -75,8 +79,19 @@ impl Default for Pending {
             latency: HashMap::new(),
             latency_all: None,
             retry_after: 1,
+            encoding_failures: HashSet::new(),
+            ingest_failures: HashSet::new(),
         }
     }
+}
+
+/// How a video's processing fails, when a test asked it to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VideoFailure {
+    /// Every quality fails to encode.
+    Encoding,
+    /// The source is never ingested.
+    Ingest,
 }
 
 /// What the pipeline should do with a request before handling it.
@@ -126,6 +141,18 @@ impl FaultState {
 }
 
 impl FaultState {
+    /// How `video_id`'s processing fails, if a test asked it to.
+    pub fn video_failure(&self, video_id: &str) -> Option<VideoFailure> {
+        let pending = self.lock();
+        if pending.ingest_failures.contains(video_id) {
+            Some(VideoFailure::Ingest)
+        } else if pending.encoding_failures.contains(video_id) {
+            Some(VideoFailure::Encoding)
+        } else {
+            None
+        }
+    }
+
     /// Takes the next fault that strikes after `route`'s request was handled, if any.
     pub fn take_after(&self, route: &str) -> Option<Injected> {
         let mut pending = self.lock();
@@ -277,6 +304,40 @@ impl Faults {
         self
     }
 
+    /// The encoding of `video_id` fails, as api.video's does for a file it cannot decode:
+    /// once the source is complete, `GET /videos/{videoId}/status` lists every quality as
+    /// `failed` and never says `playable: true`, and no
+    /// `video.encoding.quality.completed` webhook is sent. The upload itself succeeds.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let sim = apivideo_simulator::Simulator::start().await;
+    /// sim.faults().fail_encoding("vi4blUQJFrYWbaG44NChkH27");
+    /// # }
+    /// ```
+    pub fn fail_encoding(&self, video_id: impl AsRef<str>) -> &Self {
+        self.shared
+            .faults
+            .lock()
+            .encoding_failures
+            .insert(video_id.as_ref().to_owned());
+        self
+    }
+
+    /// The ingest of `video_id` fails: `GET /videos/{videoId}/status` says
+    /// `"ingest": {"status": "failed"}` and lists no quality, and encoding never starts.
+    /// The spec's enum of ingest statuses names no failure; `failed` is the value clients
+    /// (this workspace's `wait_until_playable` among them) treat as one.
+    pub fn fail_ingest(&self, video_id: impl AsRef<str>) -> &Self {
+        self.shared
+            .faults
+            .lock()
+            .ingest_failures
+            .insert(video_id.as_ref().to_owned());
+        self
+    }
+
     /// Sets the number of requests allowed per one-minute window from now on (the
     /// requests already counted in the current window stay counted).
     pub fn rate_limit(&self, requests_per_minute: u32) -> &Self {
@@ -290,7 +351,8 @@ impl Faults {
         self
     }
 
-    /// Removes every pending failure, reset and latency (the rate limit stays).
+    /// Removes every pending failure, reset and latency, and the encoding and ingest
+    /// failures (the rate limit stays).
     pub fn clear(&self) -> &Self {
         let mut pending = self.shared.faults.lock();
         pending.failures.clear();
@@ -299,6 +361,8 @@ impl Faults {
         pending.resets_after.clear();
         pending.latency.clear();
         pending.latency_all = None;
+        pending.encoding_failures.clear();
+        pending.ingest_failures.clear();
         self
     }
 }

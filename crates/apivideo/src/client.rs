@@ -9,11 +9,12 @@ use apivideo_auth::{
     ApiKey, Basic, BearerToken, NoCredentials, ProvideAuthorization, ScopedToOrigin, SharedAuth,
 };
 
+use crate::call::{Call, Response};
 use crate::error::{Error, Result};
 use crate::origin::{self, Origin};
 use crate::resources::{
-    Analytics, Captions, Chapters, LiveStreams, Players, Summaries, Tags, UploadTokens, Videos,
-    Watermarks, Webhooks,
+    Analytics, Authentication, Captions, Chapters, LiveStreams, Players, Summaries, Tags,
+    UploadTokens, Videos, Watermarks, Webhooks,
 };
 
 /// api.video's production environment.
@@ -38,6 +39,10 @@ pub struct Client {
 
 struct Inner {
     api: apivideo_api::Client,
+    /// The same client over an HTTP/1.1-only connection pool, for upload chunks: each
+    /// chunk in flight gets its own TCP connection (over HTTP/2 they would share one, and
+    /// its window). `None` when the caller brought their own HTTP client.
+    uploads: Option<apivideo_api::Client>,
     base_url: String,
     scheme: &'static str,
 }
@@ -123,13 +128,42 @@ impl Client {
         Analytics::new(self.clone())
     }
 
-    /// Runs one low-level call; its failure is already typed, and only changes crate.
-    pub(crate) async fn call<'a, T, F, Fut>(&'a self, f: F) -> Result<T>
+    /// The token operations, for handing a short-lived token to another process; this
+    /// client manages its own token without them.
+    pub fn authentication(&self) -> Authentication {
+        Authentication::new(self.clone())
+    }
+
+    /// Runs one low-level call, keeping the answer's status and headers; its failure is
+    /// already typed, and only changes crate.
+    pub(crate) async fn call_full<'a, T, F, Fut>(&'a self, f: F) -> Result<Response<T>>
     where
         F: FnOnce(&'a apivideo_api::Client) -> Fut,
         Fut: Future<Output = apivideo_api::Result<ResponseValue<T>>>,
     {
-        Ok(f(&self.inner.api).await?.into_inner())
+        Ok(Response::from(f(&self.inner.api).await?))
+    }
+
+    /// [`call_full`](Self::call_full) over the upload connections (see `Inner::uploads`).
+    pub(crate) async fn upload_call<'a, T, F, Fut>(&'a self, f: F) -> Result<Response<T>>
+    where
+        F: FnOnce(&'a apivideo_api::Client) -> Fut,
+        Fut: Future<Output = apivideo_api::Result<ResponseValue<T>>>,
+    {
+        let api = self.inner.uploads.as_ref().unwrap_or(&self.inner.api);
+        Ok(Response::from(f(api).await?))
+    }
+
+    /// A [`Call`] running `f` with a copy of this client: the call owns what it needs,
+    /// so it is `'static` and nothing is sent until it is awaited.
+    pub(crate) fn request<T, F, Fut>(&self, f: F) -> Call<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Response<T>>> + Send + 'static,
+    {
+        let client = self.clone();
+        Call::new(async move { f(client).await })
     }
 }
 
@@ -216,8 +250,9 @@ impl ClientBuilder {
     }
 
     /// No credentials at all, on purpose: only uploads with an upload token work
-    /// ([`UploadTokens::upload`](crate::resources::UploadTokens::upload)); every other
-    /// call fails before anything is sent. Without this, a builder given no key refuses
+    /// ([`UploadTokens::upload`](crate::resources::UploadTokens::upload)), and the token
+    /// operations of [`Client::authentication`], which never send credentials; every
+    /// other call fails before anything is sent. Without this, a builder given no key refuses
     /// to build.
     ///
     /// ```
@@ -346,6 +381,12 @@ impl ClientBuilder {
     /// and sets the connect timeout above. Read and whole-request timeouts are enforced
     /// per request whatever the builder says; our headers are added to each request.
     ///
+    /// Upload chunks then go through this client too. Without it, the client keeps a
+    /// second, HTTP/1.1-only connection pool for chunks, so that each chunk in flight has
+    /// its own TCP connection; if your builder lets HTTP/2 be negotiated, concurrent
+    /// chunks share one connection (and its window on a long link): add
+    /// `.http1_only()` to keep them apart.
+    ///
     /// ```
     /// let client = apivideo::Client::builder()
     ///     .api_key("a-test-key")
@@ -390,6 +431,7 @@ impl ClientBuilder {
             }
         }
         let headers = origin::headers(application.as_ref(), sdk.as_ref());
+        let own_http = self.http.is_none();
         // Settings the SDK's safety relies on go last, over whatever the caller set.
         let http = self
             .http
@@ -446,10 +488,30 @@ impl ClientBuilder {
         // Credentials go only to the API's own origin, whatever URL a request ends up with.
         let auth = SharedAuth::new(ScopedToOrigin::new(auth, &base_url)?);
         let context = context.with_auth(auth);
+        let uploads = if own_http {
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .connect_timeout(self.connect_timeout)
+                .http1_only()
+                .build()
+                .map_err(|e| Error::Config {
+                    setting: "http_client",
+                    reason: e.to_string(),
+                })?;
+            Some(apivideo_api::Client::new_with_client(
+                &base_url,
+                http,
+                context.clone(),
+            ))
+        } else {
+            None
+        };
         let api = apivideo_api::Client::new_with_client(&base_url, http, context);
         Ok(Client {
             inner: Arc::new(Inner {
                 api,
+                uploads,
                 base_url,
                 scheme,
             }),

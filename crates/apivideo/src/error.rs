@@ -102,11 +102,39 @@ pub enum Error {
         waited: Duration,
     },
 
-    /// Encoding failed for the video waited for.
+    /// Encoding failed for the video waited for: every quality the status lists failed.
     #[error("encoding failed for video {video_id}")]
     EncodingFailed {
         /// The video waited for.
         video_id: String,
+    },
+
+    /// api.video could not ingest the source of the video waited for (its status says
+    /// the ingest failed): it will never be playable.
+    #[error("api.video could not ingest the source of video {video_id} (ingest status {status:?})")]
+    IngestFailed {
+        /// The video waited for.
+        video_id: String,
+        /// The ingest status the API reported.
+        status: String,
+    },
+
+    /// Encoding of the video waited for never started: its status listed no quality for
+    /// the whole [`start_timeout`](crate::resources::WaitUntilPlayable::start_timeout),
+    /// and nothing of its ingest changed. Its source is most likely incomplete (an upload
+    /// that stopped) or missing.
+    #[error(
+        "encoding of video {video_id} had not started after {waited:?}: its status lists no \
+         quality and its ingest is {}; was its source uploaded completely?",
+        ingest.as_deref().unwrap_or("not started")
+    )]
+    EncodingNotStarted {
+        /// The video waited for.
+        video_id: String,
+        /// How long the wait lasted.
+        waited: Duration,
+        /// The last ingest status reported, if any.
+        ingest: Option<String>,
     },
 
     /// An upload stopped before it completed; what the server confirmed is kept so it can

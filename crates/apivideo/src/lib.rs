@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod call;
 mod client;
 mod error;
 mod origin;
@@ -9,6 +10,7 @@ pub mod resources;
 pub mod upload;
 pub mod webhooks;
 
+pub use call::{Call, Metadata, Response, WithMetadata};
 pub use client::{Client, ClientBuilder, PRODUCTION, SANDBOX};
 pub use error::{ApiError, Error, RateLimit, Result, Stage};
 pub use pagination::{ListRequest, Page};

@@ -1,19 +1,20 @@
 //! Pages of list results, and streams of every item across pages.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use apivideo_api::ResponseValue;
 use apivideo_api::models::Pagination;
-use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
 
+use crate::call::Metadata;
 use crate::client::Client;
 use crate::error::{Error, Result};
 
-/// One page of a list: its items and where it sits among all pages.
+/// One page of a list: its items, where it sits among all pages, and the metadata of the
+/// answer that carried it (rate limit, request id, headers).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -21,6 +22,8 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The API's pagination object (totals, current page, links).
     pub pagination: Pagination,
+    /// What the answer said besides its body.
+    pub metadata: Metadata,
 }
 
 impl<T> Page<T> {
@@ -84,7 +87,7 @@ pub trait ListOperation: Send + Sync + 'static {
     > + Send
     + 'a;
     #[doc(hidden)]
-    fn into_page(response: Self::Response) -> Page<Self::Item>;
+    fn into_page(response: Self::Response, metadata: Metadata) -> Page<Self::Item>;
 }
 
 /// A list request: set filters and sorting, then `.await` it for one page, or call
@@ -174,33 +177,49 @@ impl<Op: ListOperation> ListRequest<Op> {
     /// used up and stopping after the last page. Boxed and pinned, so `try_next()` and
     /// the other stream adapters work on it directly.
     pub fn stream(self) -> BoxStream<'static, Result<Op::Item>> {
-        let state = StreamState::<Op> {
-            client: self.client,
-            params: self.params,
-            next_page: Some(self.current_page),
-            buffer: VecDeque::new(),
-            error: self.error,
-        };
-        let items = futures_util::stream::try_unfold(state, |mut state| async move {
-            if let Some(error) = state.error.take() {
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Every page from the requested one on, each with its items, its pagination and the
+    /// [`Metadata`] of its answer (rate limit, request id), fetched one after the other as
+    /// the stream is polled.
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+    /// let mut pages = client.videos().list().page_size(100).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!(
+    ///         "page {}: {} videos, {:?} requests left",
+    ///         page.current_page(),
+    ///         page.items.len(),
+    ///         page.metadata.rate_limit.remaining
+    ///     );
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Op::Item>>> {
+        let state = (
+            self.client,
+            self.params,
+            Some(self.current_page),
+            self.error,
+        );
+        futures_util::stream::try_unfold(state, |(client, params, next_page, error)| async move {
+            if let Some(error) = error {
                 return Err(error);
             }
-            loop {
-                if let Some(item) = state.buffer.pop_front() {
-                    return Ok(Some((item, state)));
-                }
-                let Some(page) = state.next_page else {
-                    return Ok(None);
-                };
-                let fetched = fetch::<Op>(&state.client, &state.params, page).await?;
-                state.next_page = fetched.has_next().then_some(page + 1);
-                if fetched.items.is_empty() {
-                    state.next_page = None;
-                }
-                state.buffer.extend(fetched.items);
-            }
-        });
-        items.boxed()
+            let Some(number) = next_page else {
+                return Ok(None);
+            };
+            let page = fetch::<Op>(&client, &params, number).await?;
+            let next = (page.has_next() && !page.items.is_empty()).then_some(number + 1);
+            Ok(Some((page, (client, params, next, None))))
+        })
+        .boxed()
     }
 }
 
@@ -214,21 +233,13 @@ impl<Op: ListOperation> fmt::Debug for ListRequest<Op> {
     }
 }
 
-struct StreamState<Op: ListOperation> {
-    client: Client,
-    params: Op::Params,
-    next_page: Option<i64>,
-    buffer: VecDeque<Op::Item>,
-    error: Option<Error>,
-}
-
 async fn fetch<Op: ListOperation>(
     client: &Client,
     params: &Op::Params,
     page: i64,
 ) -> Result<Page<Op::Item>> {
-    let response = client.call(|api| Op::send(api, params, page)).await?;
-    Ok(Op::into_page(response))
+    let response = client.call_full(|api| Op::send(api, params, page)).await?;
+    Ok(Op::into_page(response.value, response.metadata))
 }
 
 impl<Op: ListOperation> IntoFuture for ListRequest<Op> {
@@ -285,10 +296,14 @@ macro_rules! list_operation {
                 params.page(api, page).send()
             }
 
-            fn into_page(response: $response) -> $crate::pagination::Page<$item> {
+            fn into_page(
+                response: $response,
+                metadata: $crate::Metadata,
+            ) -> $crate::pagination::Page<$item> {
                 $crate::pagination::Page {
                     items: response.data,
                     pagination: $crate::pagination::IntoPagination::into_pagination(response.pagination),
+                    metadata,
                 }
             }
         }

@@ -3,8 +3,8 @@
 //! example answer comes back as the typed response.
 //!
 //! [`CALLS`] maps each facade call to the operation it sends; each test looks its
-//! operation up there, and `every_non_auth_operation_has_a_facade_call` checks the list
-//! covers `operations::ALL`. Any request to a route no test mounted is answered 599 and
+//! operation up there, and `every_operation_has_a_facade_call` checks the lists cover
+//! `operations::ALL`, all 59 operations. Any request to a route no test mounted is answered 599 and
 //! fails the test when the server is dropped.
 
 mod common;
@@ -12,11 +12,12 @@ mod common;
 use std::collections::BTreeSet;
 
 use apivideo::models::{
-    CaptionsUpdatePayload, DiscardedVideoUpdatePayload, FilterByQuery, LiveStreamCreationPayload,
-    LiveStreamUpdatePayload, MediaType, Metadata, PlayerThemeCreationPayload,
-    PlayerThemeUpdatePayload, RestreamsRequestObject, SummaryAttribute, SummaryCreationPayload,
-    SummaryCreationPayloadOrigin, SummaryUpdatePayload, TokenCreationPayload, VideoCreationPayload,
-    VideoUpdatePayload, WebhookEventType, WebhooksCreationPayload,
+    AccessToken, AuthenticatePayload, CaptionsUpdatePayload, DiscardedVideoUpdatePayload,
+    FilterByQuery, LiveStreamCreationPayload, LiveStreamUpdatePayload, MediaType, Metadata,
+    PlayerThemeCreationPayload, PlayerThemeUpdatePayload, RefreshTokenPayload,
+    RestreamsRequestObject, SummaryAttribute, SummaryCreationPayload, SummaryCreationPayloadOrigin,
+    SummaryUpdatePayload, TokenCreationPayload, VideoCreationPayload, VideoUpdatePayload,
+    WebhookEventType, WebhooksCreationPayload,
 };
 use apivideo::types::{
     GetAggregatedMetricsAggregation, GetAggregatedMetricsMetric, GetAggregatedMetricsViewDuration,
@@ -119,6 +120,13 @@ const UPLOAD_CALLS: &[(&str, &str)] = &[
     ("upload_tokens.upload", "POST_upload"),
 ];
 
+/// The token operations: tested below without the snapshot helper, since they must not
+/// carry the client's credentials.
+const AUTH_CALLS: &[(&str, &str)] = &[
+    ("authentication.authenticate", "POST_auth-api-key"),
+    ("authentication.refresh", "POST_auth-refresh"),
+];
+
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\xff\xd9";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 const VTT: &str = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nBonjour !\n";
@@ -214,27 +222,28 @@ fn check_page<T: PartialEq + std::fmt::Debug + DeserializeOwned>(api: &Api, page
     );
 }
 
+fn every_call() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    CALLS.iter().chain(UPLOAD_CALLS).chain(AUTH_CALLS)
+}
+
 #[test]
-fn every_non_auth_operation_has_a_facade_call() {
+fn every_operation_has_a_facade_call() {
     let all: BTreeSet<&str> = apivideo::api::operations::ALL
         .iter()
-        .filter(|op| !op.path.starts_with("/auth/"))
         .map(|op| op.id)
         .collect();
-    assert_eq!(all.len(), 57, "the spec has 57 operations besides /auth/*");
-    for (call, id) in CALLS.iter().chain(UPLOAD_CALLS) {
-        assert!(
-            all.contains(id),
-            "{call} names {id}, not a non-auth operation"
-        );
+    assert_eq!(all.len(), 59, "the spec has 59 operations");
+    for (call, id) in every_call() {
+        assert!(all.contains(id), "{call} names {id}, not an operation");
     }
-    let covered: BTreeSet<&str> = CALLS.iter().chain(UPLOAD_CALLS).map(|c| c.1).collect();
+    let covered: BTreeSet<&str> = every_call().map(|c| c.1).collect();
     let missing: Vec<_> = all.difference(&covered).collect();
     assert!(
         missing.is_empty(),
         "operations without a facade call: {missing:?}"
     );
-    let mut names: Vec<_> = CALLS.iter().chain(UPLOAD_CALLS).map(|c| c.0).collect();
+    assert_eq!(covered.len(), 59, "59 of 59 operations through the facade");
+    let mut names: Vec<_> = every_call().map(|c| c.0).collect();
     names.sort_unstable();
     let count = names.len();
     names.dedup();
@@ -1237,4 +1246,110 @@ async fn invalid_arguments_are_refused_before_sending() {
         }
     }
     assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+// --------------------------------------------------------------------- authentication
+
+/// Serves the token operation `id` with its spec example; the request must carry no
+/// `Authorization` header.
+async fn serve_token_operation(id: &str) -> (MockServer, Value) {
+    let op = operation(id);
+    let served = spec_example(id, op.success[0]).expect("the spec has an example");
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path_regex(common::path_regex(op.path)))
+        .respond_with(ResponseTemplate::new(op.success[0]).set_body_json(&served))
+        .expect(1)
+        .mount(&server)
+        .await;
+    (server, served)
+}
+
+#[tokio::test]
+async fn authentication_authenticate() {
+    let id = AUTH_CALLS[0].1;
+    let (server, served) = serve_token_operation(id).await;
+    // A bearer client: its own token is not fetched, and nothing of it is sent.
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .build()
+        .expect("a client");
+    let token = client
+        .authentication()
+        .authenticate(AuthenticatePayload::new("another-project-key"))
+        .await
+        .expect("a token");
+    assert_eq!(
+        token,
+        serde_json::from_value::<AccessToken>(served).expect("the example")
+    );
+    assert!(token.access_token.is_some());
+    let received = requests(&server).await;
+    assert_eq!(received.len(), 1, "only the call itself");
+    let request = &received[0];
+    assert_eq!(request.url.path(), "/auth/api-key");
+    assert_eq!(header(request, "authorization"), None, "no credentials");
+    let body: Value = serde_json::from_slice(&request.body).expect("JSON");
+    assert_eq!(body, serde_json::json!({"apiKey": "another-project-key"}));
+    let debug = format!("{token:?}");
+    assert!(
+        !debug.contains(token.access_token.as_deref().unwrap_or("-")),
+        "{debug}"
+    );
+}
+
+#[tokio::test]
+async fn authentication_refresh() {
+    let id = AUTH_CALLS[1].1;
+    let (server, served) = serve_token_operation(id).await;
+    let token = client(&server)
+        .authentication()
+        .refresh(RefreshTokenPayload::new("a-refresh-token"))
+        .await
+        .expect("a token");
+    assert_eq!(
+        token,
+        serde_json::from_value::<AccessToken>(served).expect("the example")
+    );
+    let received = requests(&server).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].url.path(), "/auth/refresh");
+    assert_eq!(
+        header(&received[0], "authorization"),
+        None,
+        "the Basic client's key stays home"
+    );
+    let body: Value = serde_json::from_slice(&received[0].body).expect("JSON");
+    assert_eq!(body, serde_json::json!({"refreshToken": "a-refresh-token"}));
+}
+
+#[tokio::test]
+async fn token_operations_work_without_a_key_and_refuse_blank_input() {
+    let (server, _) = serve_token_operation(AUTH_CALLS[0].1).await;
+    let anonymous = Client::builder()
+        .anonymous()
+        .base_url(server.uri())
+        .build()
+        .expect("a client without a key");
+    anonymous
+        .authentication()
+        .authenticate(AuthenticatePayload::new("a-key"))
+        .await
+        .expect("no key needed");
+    for error in [
+        anonymous
+            .authentication()
+            .authenticate(AuthenticatePayload::new(" "))
+            .await
+            .expect_err("blank key"),
+        anonymous
+            .authentication()
+            .refresh(RefreshTokenPayload::new(""))
+            .await
+            .expect_err("blank refresh token"),
+    ] {
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+    }
+    assert_eq!(requests(&server).await.len(), 1, "blank input sent nothing");
 }

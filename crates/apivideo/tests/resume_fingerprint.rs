@@ -83,6 +83,7 @@ async fn interrupted_upload(sim: &Simulator, path: &Path) -> (String, Resume, Ve
         .videos()
         .upload(&video.video_id, path)
         .chunk_size(5 * MIB)
+        .concurrency(1) // chunk 1 is sent after chunk 0 was confirmed
         .on_chunk_confirmed(move |chunk| {
             if chunk.index == 0 {
                 faults.fail_next(SOURCE, 1, 503);

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use super::summaries;
 use crate::events;
+use crate::faults::VideoFailure;
 use crate::http::{self as h, HandlerResult, Invalid, Problem, Req};
 use crate::state::{IngestKind, Shared, State, UploadMode, VideoRec, new_id, now, uuid};
 
@@ -489,8 +490,34 @@ pub(crate) fn renditions(mp4: bool) -> Vec<(QualityType, Resolution)> {
 pub(crate) fn status(shared: &Arc<Shared>, req: &Req) -> HandlerResult {
     let mut state = shared.lock();
     let rec = active(&mut state, req.param("videoId"))?;
-    let status = status_of(rec, shared.config.encoding_delay, Instant::now());
+    let mut status = status_of(rec, shared.config.encoding_delay, Instant::now());
+    if let Some(failure) = shared.faults.video_failure(&rec.video.video_id) {
+        fail(&mut status, failure);
+    }
     Ok(h::json(StatusCode::OK, &status))
+}
+
+/// A status as it reads when a test made the video's processing fail.
+fn fail(status: &mut models::VideoStatus, failure: VideoFailure) {
+    let encoding = status
+        .encoding
+        .get_or_insert_with(models::VideoStatusEncoding::new);
+    encoding.playable = Some(false);
+    encoding.metadata = Some(models::VideoStatusEncodingMetadata::new());
+    match failure {
+        VideoFailure::Encoding => {
+            for quality in &mut encoding.qualities {
+                quality.status = Some(QualityStatus::Failed);
+            }
+        }
+        VideoFailure::Ingest => {
+            encoding.qualities.clear();
+            let ingest = status
+                .ingest
+                .get_or_insert_with(models::VideoStatusIngest::new);
+            ingest.status = Some(IngestStatus::Unknown("failed".to_owned()));
+        }
+    }
 }
 
 fn as_i64(n: u64) -> i64 {

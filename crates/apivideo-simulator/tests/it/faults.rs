@@ -349,3 +349,65 @@ async fn bad_control_requests_are_refused_and_change_nothing() {
     // Nothing was injected: the first, valid, part of a refused body included.
     expect_status(call(&sim, Method::GET, "/tags"), StatusCode::OK).await;
 }
+
+/// `fail_encoding` and `fail_ingest`: the upload succeeds, and the status says the video
+/// will never be playable, until the faults are cleared.
+#[tokio::test]
+async fn encoding_and_ingest_failures_show_in_the_status() {
+    let sim = Simulator::builder()
+        .encoding_delay(Duration::from_millis(50))
+        .start()
+        .await
+        .unwrap();
+    let status = |id: String| {
+        let sim = &sim;
+        async move {
+            let status: Value = expect(
+                call(sim, Method::GET, &format!("/videos/{id}/status")),
+                StatusCode::OK,
+            )
+            .await;
+            status
+        }
+    };
+    let encoding = create_video(&sim, json!({"title": "undecodable"})).await;
+    let ingest = create_video(&sim, json!({"title": "lost"})).await;
+    let healthy = create_video(&sim, json!({"title": "fine"})).await;
+    sim.faults().fail_encoding(&encoding).fail_ingest(&ingest);
+    for id in [&encoding, &ingest, &healthy] {
+        expect_status(
+            call(&sim, Method::POST, &format!("/videos/{id}/source"))
+                .multipart(file_form(&sample(1000), "clip.mp4")),
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+
+    let failed = status(encoding.clone()).await;
+    assert_eq!(failed["encoding"]["playable"], false);
+    let qualities = failed["encoding"]["qualities"].as_array().unwrap();
+    assert!(!qualities.is_empty());
+    assert!(
+        qualities.iter().all(|q| q["status"] == "failed"),
+        "{failed}"
+    );
+
+    let lost = status(ingest).await;
+    assert_eq!(lost["ingest"]["status"], "failed");
+    assert_eq!(lost["encoding"]["playable"], false);
+    assert!(
+        lost["encoding"]["qualities"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{lost}"
+    );
+
+    let fine = status(healthy).await;
+    assert_eq!(fine["encoding"]["playable"], true, "{fine}");
+
+    // Cleared, the video reads as the others do.
+    sim.faults().clear();
+    let cleared = status(encoding).await;
+    assert_eq!(cleared["encoding"]["playable"], true, "{cleared}");
+}

@@ -1,7 +1,6 @@
 //! `client.analytics()`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use apivideo_api::models::{
     AnalyticsAggregatedMetricsResponse, AnalyticsMetricsBreakdownResponse,
@@ -17,6 +16,7 @@ use apivideo_api::types::{
 use chrono::{DateTime, Utc};
 
 use super::{SortOrder, resource};
+use crate::call::{Call, WithMetadata};
 use crate::error::Result;
 use crate::pagination::{ListRequest, list_operation};
 
@@ -168,28 +168,32 @@ impl Aggregated {
         self.with(move |b| b.filter_by(filter))
     }
 
-    async fn send(self) -> Result<AnalyticsAggregatedMetricsResponse> {
-        let (metric, aggregation, setters) = (self.metric, self.aggregation, self.setters);
-        self.client
-            .call(|api| async move {
-                let mut builder = api
-                    .get_aggregated_metrics()
-                    .metric(metric)
-                    .aggregation(aggregation);
-                for setter in setters {
-                    builder = setter(builder);
-                }
-                builder.send().await
-            })
-            .await
+    /// The value and the answer's [`Metadata`](crate::Metadata) (rate limit, request
+    /// id...); see [`Call::with_metadata`].
+    pub fn with_metadata(self) -> WithMetadata<AnalyticsAggregatedMetricsResponse> {
+        self.into_future().with_metadata()
     }
 }
 
 impl IntoFuture for Aggregated {
     type Output = Result<AnalyticsAggregatedMetricsResponse>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = Call<AnalyticsAggregatedMetricsResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let (metric, aggregation, setters) = (self.metric, self.aggregation, self.setters);
+        self.client.request(move |client| async move {
+            client
+                .call_full(|api| {
+                    let mut builder = api
+                        .get_aggregated_metrics()
+                        .metric(metric)
+                        .aggregation(aggregation);
+                    for setter in setters {
+                        builder = setter(builder);
+                    }
+                    builder.send()
+                })
+                .await
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use apivideo_api::models::{Caption, CaptionsUpdatePayload};
 
 use super::vtt_files::{video_and_language, vtt_files};
-use crate::error::Result;
+use crate::call::Call;
 
 vtt_files! {
     /// Captions of videos, one WebVTT file per language.
@@ -21,37 +21,34 @@ vtt_files! {
 
 impl Captions {
     /// Makes (or stops making) this caption the one players show by default.
-    pub async fn set_default(
-        &self,
-        video_id: &str,
-        language: &str,
-        default: bool,
-    ) -> Result<Caption> {
+    pub fn set_default(&self, video_id: &str, language: &str, default: bool) -> Call<Caption> {
         self.update(
             video_id,
             language,
             CaptionsUpdatePayload::new().default(default),
         )
-        .await
     }
 
     /// Changes a caption's settings.
-    pub async fn update(
+    pub fn update(
         &self,
         video_id: &str,
         language: &str,
         payload: CaptionsUpdatePayload,
-    ) -> Result<Caption> {
-        let (video_id, language) = video_and_language(video_id, language)?;
-        self.client
-            .call(|api| async move {
-                api.patch_videos_video_id_captions_language()
-                    .video_id(video_id)
-                    .language(language)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    ) -> Call<Caption> {
+        let ids = video_and_language(video_id, language);
+        self.client.request(|client| async move {
+            let (video_id, language) = ids?;
+            client
+                .call_full(|api| async move {
+                    api.patch_videos_video_id_captions_language()
+                        .video_id(video_id)
+                        .language(language)
+                        .body(payload)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 }

@@ -7,7 +7,8 @@ use apivideo_api::models::{
 use apivideo_api::types::GetLiveStreamsSortBy;
 
 use super::{SortOrder, id, resource};
-use crate::error::{Error, Result};
+use crate::call::Call;
+use crate::error::Error;
 use crate::pagination::{ListRequest, list_operation};
 use crate::upload::Source;
 
@@ -50,23 +51,25 @@ const MAX_RESTREAMS: usize = 5;
 
 impl LiveStreams {
     /// Creates a live stream.
-    pub async fn create(&self, payload: LiveStreamCreationPayload) -> Result<LiveStream> {
-        if payload.name.trim().is_empty() {
-            return Err(Error::invalid("payload.name", "must not be empty"));
-        }
-        if payload
-            .restreams
-            .as_ref()
-            .is_some_and(|r| r.len() > MAX_RESTREAMS)
-        {
-            return Err(Error::invalid(
-                "payload.restreams",
-                "at most 5 restream targets",
-            ));
-        }
-        self.client
-            .call(|api| async move { api.post_live_streams().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: LiveStreamCreationPayload) -> Call<LiveStream> {
+        self.client.request(|client| async move {
+            if payload.name.trim().is_empty() {
+                return Err(Error::invalid("payload.name", "must not be empty"));
+            }
+            if payload
+                .restreams
+                .as_ref()
+                .is_some_and(|r| r.len() > MAX_RESTREAMS)
+            {
+                return Err(Error::invalid(
+                    "payload.restreams",
+                    "at most 5 restream targets",
+                ));
+            }
+            client
+                .call_full(|api| async move { api.post_live_streams().body(payload).send().await })
+                .await
+        })
     }
 
     /// Lists live streams.
@@ -75,101 +78,121 @@ impl LiveStreams {
     }
 
     /// One live stream.
-    pub async fn get(&self, live_stream_id: &str) -> Result<LiveStream> {
-        let live_stream_id = id("live_stream_id", live_stream_id)?;
-        self.client
-            .call(|api| async move {
-                api.get_live_streams_live_stream_id()
-                    .live_stream_id(live_stream_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn get(&self, live_stream_id: &str) -> Call<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id);
+        self.client.request(|client| async move {
+            let live_stream_id = live_stream_id?;
+            client
+                .call_full(|api| async move {
+                    api.get_live_streams_live_stream_id()
+                        .live_stream_id(live_stream_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Changes a live stream; `restreams`, when set, replaces the whole list.
-    pub async fn update(
+    pub fn update(
         &self,
         live_stream_id: &str,
         payload: LiveStreamUpdatePayload,
-    ) -> Result<LiveStream> {
-        let live_stream_id = id("live_stream_id", live_stream_id)?;
-        if payload
-            .restreams
-            .as_ref()
-            .is_some_and(|r| r.len() > MAX_RESTREAMS)
-        {
-            return Err(Error::invalid(
-                "payload.restreams",
-                "at most 5 restream targets",
-            ));
-        }
-        self.client
-            .call(|api| async move {
-                api.patch_live_streams_live_stream_id()
-                    .live_stream_id(live_stream_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    ) -> Call<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id);
+        self.client.request(|client| async move {
+            let live_stream_id = live_stream_id?;
+            if payload
+                .restreams
+                .as_ref()
+                .is_some_and(|r| r.len() > MAX_RESTREAMS)
+            {
+                return Err(Error::invalid(
+                    "payload.restreams",
+                    "at most 5 restream targets",
+                ));
+            }
+            client
+                .call_full(|api| async move {
+                    api.patch_live_streams_live_stream_id()
+                        .live_stream_id(live_stream_id)
+                        .body(payload)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Deletes a live stream.
-    pub async fn delete(&self, live_stream_id: &str) -> Result<()> {
-        let live_stream_id = id("live_stream_id", live_stream_id)?;
-        self.client
-            .call(|api| async move {
-                api.delete_live_streams_live_stream_id()
-                    .live_stream_id(live_stream_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete(&self, live_stream_id: &str) -> Call<()> {
+        let live_stream_id = id("live_stream_id", live_stream_id);
+        self.client.request(|client| async move {
+            let live_stream_id = live_stream_id?;
+            client
+                .call_full(|api| async move {
+                    api.delete_live_streams_live_stream_id()
+                        .live_stream_id(live_stream_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
-    /// Uploads an image (JPEG or PNG) as the live stream's thumbnail.
-    pub async fn upload_thumbnail(
+    /// Uploads an image (JPEG, PNG or WebP) as the live stream's thumbnail; its media type
+    /// is read from its first bytes, whatever its file name.
+    pub fn upload_thumbnail(
         &self,
         live_stream_id: &str,
         image: impl Into<Source>,
-    ) -> Result<LiveStream> {
-        let live_stream_id = id("live_stream_id", live_stream_id)?;
-        crate::upload::send_file(image.into(), "thumbnail.jpg", |file| {
-            let live_stream_id = &live_stream_id;
-            self.client.call(move |api| async move {
-                let body = LiveStreamThumbnailUploadPayload::new(file);
-                api.post_live_streams_live_stream_id_thumbnail(live_stream_id, body)
-                    .await
+    ) -> Call<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id);
+        let image = image.into();
+        self.client.request(|client| async move {
+            let live_stream_id = live_stream_id?;
+            crate::upload::send_file(image, "thumbnail.jpg", |file| {
+                let live_stream_id = &live_stream_id;
+                client.call_full(move |api| async move {
+                    let body = LiveStreamThumbnailUploadPayload::new(file);
+                    api.post_live_streams_live_stream_id_thumbnail(live_stream_id, body)
+                        .await
+                })
             })
+            .await
         })
-        .await
     }
 
     /// Removes the live stream's thumbnail.
-    pub async fn delete_thumbnail(&self, live_stream_id: &str) -> Result<LiveStream> {
-        let live_stream_id = id("live_stream_id", live_stream_id)?;
-        self.client
-            .call(|api| async move {
-                api.delete_live_streams_live_stream_id_thumbnail()
-                    .live_stream_id(live_stream_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete_thumbnail(&self, live_stream_id: &str) -> Call<LiveStream> {
+        let live_stream_id = id("live_stream_id", live_stream_id);
+        self.client.request(|client| async move {
+            let live_stream_id = live_stream_id?;
+            client
+                .call_full(|api| async move {
+                    api.delete_live_streams_live_stream_id_thumbnail()
+                        .live_stream_id(live_stream_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Ends the broadcast now: the recording is finalized without waiting for the encoder
     /// to disconnect.
-    pub async fn complete(&self, live_stream_id: &str) -> Result<()> {
-        let live_stream_id = id("live_stream_id", live_stream_id)?;
-        self.client
-            .call(|api| async move {
-                api.put_live_streams_live_stream_id_complete()
-                    .live_stream_id(live_stream_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn complete(&self, live_stream_id: &str) -> Call<()> {
+        let live_stream_id = id("live_stream_id", live_stream_id);
+        self.client.request(|client| async move {
+            let live_stream_id = live_stream_id?;
+            client
+                .call_full(|api| async move {
+                    api.put_live_streams_live_stream_id_complete()
+                        .live_stream_id(live_stream_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 }

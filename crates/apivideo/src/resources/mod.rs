@@ -1,6 +1,7 @@
 //! One handle per resource group, each a light copy of the [`Client`](crate::Client).
 
 mod analytics;
+mod authentication;
 mod captions;
 mod chapters;
 mod live_streams;
@@ -14,6 +15,7 @@ mod watermarks;
 mod webhooks;
 
 pub use analytics::{Aggregated, Analytics, MetricsBreakdown, MetricsOverTime};
+pub use authentication::Authentication;
 pub use captions::{Captions, ListCaptions};
 pub use chapters::{Chapters, ListChapters};
 pub use live_streams::{ListLiveStreams, LiveStreams};

@@ -7,7 +7,8 @@ use apivideo_api::models::{
 use apivideo_api::types::GetPlayersSortBy;
 
 use super::{SortOrder, id, resource};
-use crate::error::{Error, Result};
+use crate::call::Call;
+use crate::error::Error;
 use crate::pagination::{ListRequest, list_operation};
 use crate::upload::Source;
 
@@ -40,17 +41,19 @@ const MAX_NAME: usize = 100;
 
 impl Players {
     /// Creates a player theme.
-    pub async fn create(&self, payload: PlayerThemeCreationPayload) -> Result<PlayerTheme> {
-        if payload
-            .name
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NAME)
-        {
-            return Err(Error::invalid("payload.name", "at most 100 characters"));
-        }
-        self.client
-            .call(|api| async move { api.post_players().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: PlayerThemeCreationPayload) -> Call<PlayerTheme> {
+        self.client.request(|client| async move {
+            if payload
+                .name
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_NAME)
+            {
+                return Err(Error::invalid("payload.name", "at most 100 characters"));
+            }
+            client
+                .call_full(|api| async move { api.post_players().body(payload).send().await })
+                .await
+        })
     }
 
     /// Lists player themes.
@@ -59,87 +62,100 @@ impl Players {
     }
 
     /// One player theme.
-    pub async fn get(&self, player_id: &str) -> Result<PlayerTheme> {
-        let player_id = id("player_id", player_id)?;
-        self.client
-            .call(|api| async move {
-                api.get_players_player_id()
-                    .player_id(player_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn get(&self, player_id: &str) -> Call<PlayerTheme> {
+        let player_id = id("player_id", player_id);
+        self.client.request(|client| async move {
+            let player_id = player_id?;
+            client
+                .call_full(|api| async move {
+                    api.get_players_player_id()
+                        .player_id(player_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Changes a player theme.
-    pub async fn update(
-        &self,
-        player_id: &str,
-        payload: PlayerThemeUpdatePayload,
-    ) -> Result<PlayerTheme> {
-        let player_id = id("player_id", player_id)?;
-        if payload
-            .name
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NAME)
-        {
-            return Err(Error::invalid("payload.name", "at most 100 characters"));
-        }
-        self.client
-            .call(|api| async move {
-                api.patch_players_player_id()
-                    .player_id(player_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn update(&self, player_id: &str, payload: PlayerThemeUpdatePayload) -> Call<PlayerTheme> {
+        let player_id = id("player_id", player_id);
+        self.client.request(|client| async move {
+            let player_id = player_id?;
+            if payload
+                .name
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_NAME)
+            {
+                return Err(Error::invalid("payload.name", "at most 100 characters"));
+            }
+            client
+                .call_full(|api| async move {
+                    api.patch_players_player_id()
+                        .player_id(player_id)
+                        .body(payload)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Deletes a player theme.
-    pub async fn delete(&self, player_id: &str) -> Result<()> {
-        let player_id = id("player_id", player_id)?;
-        self.client
-            .call(|api| async move {
-                api.delete_players_player_id()
-                    .player_id(player_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete(&self, player_id: &str) -> Call<()> {
+        let player_id = id("player_id", player_id);
+        self.client.request(|client| async move {
+            let player_id = player_id?;
+            client
+                .call_full(|api| async move {
+                    api.delete_players_player_id()
+                        .player_id(player_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
-    /// Uploads the logo shown in the player (JPEG or PNG), opening `link` when clicked.
-    pub async fn upload_logo(
+    /// Uploads the logo shown in the player (JPEG, PNG or WebP; its media type is read
+    /// from its first bytes, whatever its file name), opening `link` when clicked.
+    pub fn upload_logo(
         &self,
         player_id: &str,
         image: impl Into<Source>,
         link: Option<&str>,
-    ) -> Result<PlayerTheme> {
-        let player_id = id("player_id", player_id)?;
-        crate::upload::send_file(image.into(), "logo.png", |file| {
-            let player_id = &player_id;
-            self.client.call(move |api| async move {
-                let mut body = PlayerThemeUploadLogoPayload::new(file);
-                if let Some(link) = link {
-                    body = body.link(link);
-                }
-                api.post_players_player_id_logo(player_id, body).await
+    ) -> Call<PlayerTheme> {
+        let player_id = id("player_id", player_id);
+        let (image, link) = (image.into(), link.map(str::to_owned));
+        self.client.request(|client| async move {
+            let player_id = player_id?;
+            crate::upload::send_file(image, "logo.png", |file| {
+                let player_id = &player_id;
+                client.call_full(move |api| async move {
+                    let mut body = PlayerThemeUploadLogoPayload::new(file);
+                    if let Some(link) = link {
+                        body = body.link(link);
+                    }
+                    api.post_players_player_id_logo(player_id, body).await
+                })
             })
+            .await
         })
-        .await
     }
 
     /// Removes the logo.
-    pub async fn delete_logo(&self, player_id: &str) -> Result<()> {
-        let player_id = id("player_id", player_id)?;
-        self.client
-            .call(|api| async move {
-                api.delete_players_player_id_logo()
-                    .player_id(player_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete_logo(&self, player_id: &str) -> Call<()> {
+        let player_id = id("player_id", player_id);
+        self.client.request(|client| async move {
+            let player_id = player_id?;
+            client
+                .call_full(|api| async move {
+                    api.delete_players_player_id_logo()
+                        .player_id(player_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 }

@@ -6,7 +6,8 @@ use apivideo_api::models::{
 use apivideo_api::types::{GetSummariesOrigin, GetSummariesSortBy, GetSummariesSourceStatus};
 
 use super::{SortOrder, id, resource};
-use crate::error::{Error, Result};
+use crate::call::Call;
+use crate::error::Error;
 use crate::pagination::{ListRequest, list_operation};
 
 resource! {
@@ -53,13 +54,15 @@ const MAX_TAKEAWAYS: usize = 3;
 
 impl Summaries {
     /// Asks for a summary of a video (one per video).
-    pub async fn create(&self, payload: SummaryCreationPayload) -> Result<Summary> {
-        if payload.video_id.trim().is_empty() {
-            return Err(Error::invalid("payload.video_id", "must not be empty"));
-        }
-        self.client
-            .call(|api| async move { api.post_summaries().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: SummaryCreationPayload) -> Call<Summary> {
+        self.client.request(|client| async move {
+            if payload.video_id.trim().is_empty() {
+                return Err(Error::invalid("payload.video_id", "must not be empty"));
+            }
+            client
+                .call_full(|api| async move { api.post_summaries().body(payload).send().await })
+                .await
+        })
     }
 
     /// Lists summaries.
@@ -68,53 +71,62 @@ impl Summaries {
     }
 
     /// The text of a summary.
-    pub async fn source(&self, summary_id: &str) -> Result<SummarySource> {
-        let summary_id = id("summary_id", summary_id)?;
-        self.client
-            .call(|api| async move {
-                api.get_summaries_summary_id_source()
-                    .summary_id(summary_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn source(&self, summary_id: &str) -> Call<SummarySource> {
+        let summary_id = id("summary_id", summary_id);
+        self.client.request(|client| async move {
+            let summary_id = summary_id?;
+            client
+                .call_full(|api| async move {
+                    api.get_summaries_summary_id_source()
+                        .summary_id(summary_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Rewrites the text of a summary.
-    pub async fn update_source(
+    pub fn update_source(
         &self,
         summary_id: &str,
         payload: SummaryUpdatePayload,
-    ) -> Result<SummarySource> {
-        let summary_id = id("summary_id", summary_id)?;
-        if payload
-            .takeaways
-            .as_ref()
-            .is_some_and(|t| t.len() > MAX_TAKEAWAYS)
-        {
-            return Err(Error::invalid("payload.takeaways", "at most 3 takeaways"));
-        }
-        self.client
-            .call(|api| async move {
-                api.patch_summaries_summary_id_source()
-                    .summary_id(summary_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    ) -> Call<SummarySource> {
+        let summary_id = id("summary_id", summary_id);
+        self.client.request(|client| async move {
+            let summary_id = summary_id?;
+            if payload
+                .takeaways
+                .as_ref()
+                .is_some_and(|t| t.len() > MAX_TAKEAWAYS)
+            {
+                return Err(Error::invalid("payload.takeaways", "at most 3 takeaways"));
+            }
+            client
+                .call_full(|api| async move {
+                    api.patch_summaries_summary_id_source()
+                        .summary_id(summary_id)
+                        .body(payload)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 
     /// Deletes a summary.
-    pub async fn delete(&self, summary_id: &str) -> Result<()> {
-        let summary_id = id("summary_id", summary_id)?;
-        self.client
-            .call(|api| async move {
-                api.delete_summaries_summary_id()
-                    .summary_id(summary_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete(&self, summary_id: &str) -> Call<()> {
+        let summary_id = id("summary_id", summary_id);
+        self.client.request(|client| async move {
+            let summary_id = summary_id?;
+            client
+                .call_full(|api| async move {
+                    api.delete_summaries_summary_id()
+                        .summary_id(summary_id)
+                        .send()
+                        .await
+                })
+                .await
+        })
     }
 }

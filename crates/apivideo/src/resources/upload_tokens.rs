@@ -4,7 +4,8 @@ use apivideo_api::models::{TokenCreationPayload, TokenListResponse, UploadToken}
 use apivideo_api::types::GetUploadTokensSortBy;
 
 use super::{SortOrder, id, resource};
-use crate::error::{Error, Result};
+use crate::call::Call;
+use crate::error::Error;
 use crate::pagination::{ListRequest, list_operation};
 use crate::upload::{ProgressiveUpload, Source, Target, Upload};
 
@@ -37,18 +38,20 @@ impl ListUploadTokens {
 
 impl UploadTokens {
     /// Creates a token valid for `payload.ttl` seconds (0 or unset: until deleted).
-    pub async fn create(&self, payload: TokenCreationPayload) -> Result<UploadToken> {
-        if let Some(ttl) = payload.ttl
-            && !(0..=i64::from(i32::MAX)).contains(&ttl)
-        {
-            return Err(Error::invalid(
-                "payload.ttl",
-                format!("must be 0 to 2147483647, got {ttl}"),
-            ));
-        }
-        self.client
-            .call(|api| async move { api.post_upload_tokens().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: TokenCreationPayload) -> Call<UploadToken> {
+        self.client.request(|client| async move {
+            if let Some(ttl) = payload.ttl
+                && !(0..=i64::from(i32::MAX)).contains(&ttl)
+            {
+                return Err(Error::invalid(
+                    "payload.ttl",
+                    format!("must be 0 to 2147483647, got {ttl}"),
+                ));
+            }
+            client
+                .call_full(|api| api.post_upload_tokens().body(payload).send())
+                .await
+        })
     }
 
     /// Lists tokens.
@@ -57,29 +60,33 @@ impl UploadTokens {
     }
 
     /// One token.
-    pub async fn get(&self, token: &str) -> Result<UploadToken> {
-        let token = id("token", token)?;
-        self.client
-            .call(|api| async move {
-                api.get_upload_tokens_upload_token()
-                    .upload_token(token)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn get(&self, token: &str) -> Call<UploadToken> {
+        let token = id("token", token);
+        self.client.request(|client| async move {
+            let token = token?;
+            client
+                .call_full(|api| {
+                    api.get_upload_tokens_upload_token()
+                        .upload_token(token)
+                        .send()
+                })
+                .await
+        })
     }
 
     /// Deletes a token: uploads with it stop working.
-    pub async fn delete(&self, token: &str) -> Result<()> {
-        let token = id("token", token)?;
-        self.client
-            .call(|api| async move {
-                api.delete_upload_tokens_upload_token()
-                    .upload_token(token)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete(&self, token: &str) -> Call<()> {
+        let token = id("token", token);
+        self.client.request(|client| async move {
+            let token = token?;
+            client
+                .call_full(|api| {
+                    api.delete_upload_tokens_upload_token()
+                        .upload_token(token)
+                        .send()
+                })
+                .await
+        })
     }
 
     /// Uploads with an upload token: needs no API key, so it works with a client built

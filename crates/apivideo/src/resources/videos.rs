@@ -11,6 +11,7 @@ use apivideo_api::models::{
 use apivideo_api::types::{ListDiscardedVideosSortBy, ListVideosSortBy};
 
 use super::{SortOrder, id, resource};
+use crate::call::Call;
 use crate::error::{Error, Result};
 use crate::pagination::{ListRequest, list_operation};
 use crate::upload::{ProgressiveUpload, Resume, Source, Target, Upload};
@@ -105,44 +106,62 @@ impl Videos {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, payload: VideoCreationPayload) -> Result<Video> {
-        if payload.title.trim().is_empty() {
-            return Err(Error::invalid("payload.title", "must not be empty"));
-        }
-        self.client
-            .call(|api| async move { api.post_video().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: VideoCreationPayload) -> Call<Video> {
+        self.client.request(|client| async move {
+            if payload.title.trim().is_empty() {
+                return Err(Error::invalid("payload.title", "must not be empty"));
+            }
+            client
+                .call_full(|api| api.post_video().body(payload).send())
+                .await
+        })
     }
 
     /// One video.
-    pub async fn get(&self, video_id: &str) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.get_video().video_id(video_id).send().await })
-            .await
+    ///
+    /// Like every single-request method, it returns a [`Call`]: `.await` it for the
+    /// video, or `.with_metadata().await` for the video and the answer's status, headers,
+    /// rate limit and request id.
+    ///
+    /// ```no_run
+    /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+    /// let response = client.videos().get("vi4blUQJFrYWbaG44NChkH27").with_metadata().await?;
+    /// if response.rate_limit().remaining == Some(0) {
+    ///     eprintln!("slow down: {:?}", response.rate_limit().retry_after);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn get(&self, video_id: &str) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.get_video().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Changes a video: fields left unset keep their value; see [`VideoUpdatePayload`]
     /// for sending `null` and for replacing lists.
-    pub async fn update(&self, video_id: &str, payload: VideoUpdatePayload) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move {
-                api.patch_video()
-                    .video_id(video_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn update(&self, video_id: &str, payload: VideoUpdatePayload) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.patch_video().video_id(video_id).body(payload).send())
+                .await
+        })
     }
 
     /// Deletes a video (or discards it, when the project keeps deleted videos).
-    pub async fn delete(&self, video_id: &str) -> Result<()> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.delete_video().video_id(video_id).send().await })
-            .await
+    pub fn delete(&self, video_id: &str) -> Call<()> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.delete_video().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Lists videos: filter, sort, then `.await` a page or
@@ -154,49 +173,55 @@ impl Videos {
     }
 
     /// Upload and encoding progress.
-    pub async fn status(&self, video_id: &str) -> Result<VideoStatus> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.get_video_status().video_id(video_id).send().await })
-            .await
+    pub fn status(&self, video_id: &str) -> Call<VideoStatus> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.get_video_status().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Uses the frame at `timecode` (`hh:mm:ss` or `hh:mm:ss.cc`) as the thumbnail.
-    pub async fn pick_thumbnail(&self, video_id: &str, timecode: &str) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        if !is_timecode(timecode) {
-            return Err(Error::invalid(
-                "timecode",
-                format!("{timecode:?} is not hh:mm:ss or hh:mm:ss.cc"),
-            ));
-        }
-        let body = VideoThumbnailPickPayload::new(timecode);
-        self.client
-            .call(|api| async move {
-                api.patch_videos_video_id_thumbnail()
-                    .video_id(video_id)
-                    .body(body)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn pick_thumbnail(&self, video_id: &str, timecode: &str) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        let timecode = timecode.to_owned();
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            if !is_timecode(&timecode) {
+                return Err(Error::invalid(
+                    "timecode",
+                    format!("{timecode:?} is not hh:mm:ss or hh:mm:ss.cc"),
+                ));
+            }
+            let body = VideoThumbnailPickPayload::new(timecode);
+            client
+                .call_full(|api| {
+                    api.patch_videos_video_id_thumbnail()
+                        .video_id(video_id)
+                        .body(body)
+                        .send()
+                })
+                .await
+        })
     }
 
-    /// Uploads an image (JPEG or PNG) as the thumbnail.
-    pub async fn upload_thumbnail(
-        &self,
-        video_id: &str,
-        image: impl Into<Source>,
-    ) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        crate::upload::send_file(image.into(), "thumbnail.jpg", |file| {
-            let video_id = &video_id;
-            self.client.call(move |api| async move {
-                let body = VideoThumbnailUploadPayload::new(file);
-                api.post_videos_video_id_thumbnail(video_id, body).await
+    /// Uploads an image (JPEG, PNG or WebP) as the thumbnail; its media type is read from
+    /// its first bytes, whatever its file name.
+    pub fn upload_thumbnail(&self, video_id: &str, image: impl Into<Source>) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        let image = image.into();
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            crate::upload::send_file(image, "thumbnail.jpg", |file| {
+                client.call_full(|api| {
+                    let body = VideoThumbnailUploadPayload::new(file);
+                    api.post_videos_video_id_thumbnail(&video_id, body)
+                })
             })
+            .await
         })
-        .await
     }
 
     /// Lists discarded videos (deleted, kept for a while by Video Restore).
@@ -205,38 +230,42 @@ impl Videos {
     }
 
     /// One discarded video.
-    pub async fn get_discarded(&self, video_id: &str) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move { api.get_discarded_video().video_id(video_id).send().await })
-            .await
+    pub fn get_discarded(&self, video_id: &str) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| api.get_discarded_video().video_id(video_id).send())
+                .await
+        })
     }
 
     /// Changes a discarded video; `discarded: false` restores it.
-    pub async fn update_discarded(
+    pub fn update_discarded(
         &self,
         video_id: &str,
         payload: DiscardedVideoUpdatePayload,
-    ) -> Result<Video> {
-        let video_id = id("video_id", video_id)?;
-        self.client
-            .call(|api| async move {
-                api.patch_discarded_video()
-                    .video_id(video_id)
-                    .body(payload)
-                    .send()
-                    .await
-            })
-            .await
+    ) -> Call<Video> {
+        let video_id = id("video_id", video_id);
+        self.client.request(|client| async move {
+            let video_id = video_id?;
+            client
+                .call_full(|api| {
+                    api.patch_discarded_video()
+                        .video_id(video_id)
+                        .body(payload)
+                        .send()
+                })
+                .await
+        })
     }
 
     /// Restores a discarded video.
-    pub async fn restore(&self, video_id: &str) -> Result<Video> {
+    pub fn restore(&self, video_id: &str) -> Call<Video> {
         self.update_discarded(
             video_id,
             DiscardedVideoUpdatePayload::new().discarded(false),
         )
-        .await
     }
 
     /// Uploads the source of an existing video; `.await` the returned [`Upload`] for
@@ -275,13 +304,21 @@ impl Videos {
         ProgressiveUpload::new(self.client.clone(), Target::Video(video_id.to_owned()))
     }
 
-    /// Waits until the video can be played (or encoding failed), polling its status with
-    /// backoff. `.await` it; see [`WaitUntilPlayable`] for the timeout.
+    /// Waits until the video can be played, polling its status with backoff, and fails
+    /// fast when it never will be: the ingest or every quality failed, or encoding never
+    /// started. `.await` it for the playable status; see [`WaitUntilPlayable`] for the
+    /// bounds.
+    ///
+    /// The [`Video`] an upload returns already carries its `assets` (`player`, `hls`,
+    /// `iframe`, `thumbnail`, `mp4`): api.video gives them when the video is created,
+    /// before any encoding, so they are valid links but serve nothing until the video is
+    /// playable, which is what this waits for.
     pub fn wait_until_playable(&self, video_id: &str) -> WaitUntilPlayable {
         WaitUntilPlayable {
             videos: self.clone(),
             video_id: video_id.to_owned(),
             timeout: Duration::from_secs(30 * 60),
+            start_timeout: Duration::from_secs(5 * 60),
             first_interval: Duration::from_millis(500),
             max_interval: Duration::from_secs(10),
         }
@@ -309,12 +346,42 @@ fn is_timecode(value: &str) -> bool {
 }
 
 /// Waits for a video to become playable; created by [`Videos::wait_until_playable`].
+///
+/// It ends with:
+/// - the status, once it says `playable: true`;
+/// - [`Error::IngestFailed`] as soon as the status says the ingest failed;
+/// - [`Error::EncodingFailed`] as soon as every quality the status lists failed;
+/// - [`Error::EncodingNotStarted`] when the status lists no quality for
+///   [`start_timeout`](Self::start_timeout) while nothing of the ingest changes (a source
+///   that is incomplete or missing never starts encoding; an import from a URL, while the
+///   status says `ingesting`, is not cut by this);
+/// - [`Error::WaitTimeout`] after [`timeout`](Self::timeout) in any case;
+/// - the error of a status request that failed.
+///
+/// ```no_run
+/// # use std::time::Duration;
+/// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
+/// match client
+///     .videos()
+///     .wait_until_playable("vi4blUQJFrYWbaG44NChkH27")
+///     .timeout(Duration::from_secs(600))
+///     .await
+/// {
+///     Ok(_) => println!("ready"),
+///     Err(apivideo::Error::EncodingFailed { .. } | apivideo::Error::IngestFailed { .. }) => {
+///         println!("api.video could not process this file")
+///     }
+///     Err(error) => return Err(error),
+/// }
+/// # Ok(()) }
+/// ```
 #[must_use = "does nothing until awaited"]
 #[derive(Debug)]
 pub struct WaitUntilPlayable {
     videos: Videos,
     video_id: String,
     timeout: Duration,
+    start_timeout: Duration,
     first_interval: Duration,
     max_interval: Duration,
 }
@@ -323,6 +390,16 @@ impl WaitUntilPlayable {
     /// Gives up after this long with [`Error::WaitTimeout`] (default 30 minutes).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long the status may list no quality while nothing of the ingest changes,
+    /// before the wait fails with [`Error::EncodingNotStarted`] (default 5 minutes; an
+    /// upload that completed starts encoding within seconds). Progress of the ingest
+    /// (bytes received, a new ingest status) starts the count again, so an upload still
+    /// under way elsewhere is waited for.
+    pub fn start_timeout(mut self, timeout: Duration) -> Self {
+        self.start_timeout = timeout;
         self
     }
 
@@ -343,6 +420,9 @@ impl WaitUntilPlayable {
         let started = Instant::now();
         let deadline = tokio::time::Instant::now() + self.timeout;
         let mut interval = self.first_interval.max(Duration::from_millis(1));
+        // The ingest as last seen, and since when the status has shown no progress.
+        let mut last_ingest = None;
+        let mut quiet_since = tokio::time::Instant::now();
         loop {
             // A poll that hangs must not outlast the deadline either.
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -360,18 +440,42 @@ impl WaitUntilPlayable {
             if encoding.and_then(|e| e.playable) == Some(true) {
                 return Ok(status);
             }
-            let failed = encoding.is_some_and(|e| {
-                !e.qualities.is_empty()
-                    && e.qualities
-                        .iter()
-                        .all(|q| q.status.as_ref().is_some_and(|s| s.as_str() == "failed"))
-            });
+            let ingest_status = status
+                .ingest
+                .as_ref()
+                .and_then(|i| i.status.as_ref())
+                .map(|s| s.as_str().to_owned());
+            if let Some(failed) = ingest_status
+                .as_ref()
+                .filter(|s| s.to_ascii_lowercase().contains("fail"))
+            {
+                return Err(Error::IngestFailed {
+                    video_id: self.video_id,
+                    status: failed.clone(),
+                });
+            }
+            let qualities = encoding.map(|e| e.qualities.as_slice()).unwrap_or_default();
+            let failed = !qualities.is_empty()
+                && qualities
+                    .iter()
+                    .all(|q| q.status.as_ref().is_some_and(|s| s.as_str() == "failed"));
             if failed {
                 return Err(Error::EncodingFailed {
                     video_id: self.video_id,
                 });
             }
             let now = tokio::time::Instant::now();
+            let importing = ingest_status.as_deref() == Some("ingesting");
+            if !qualities.is_empty() || importing || status.ingest != last_ingest {
+                quiet_since = now;
+                last_ingest = status.ingest.clone();
+            } else if now.duration_since(quiet_since) >= self.start_timeout {
+                return Err(Error::EncodingNotStarted {
+                    video_id: self.video_id,
+                    waited: started.elapsed(),
+                    ingest: ingest_status,
+                });
+            }
             if now >= deadline {
                 return Err(Error::WaitTimeout {
                     video_id: self.video_id,

@@ -36,54 +36,48 @@ macro_rules! vtt_files {
             #[doc = concat!(
                 "The ", $noun, " of `video_id` in `language` (an IETF tag such as `en` or `fr`)."
             )]
-            pub async fn get(&self, video_id: &str, language: &str) -> $crate::Result<$item> {
-                let (video_id, language) =
-                    $crate::resources::vtt_files::video_and_language(video_id, language)?;
-                self.client
-                    .call(|api| async move {
-                        api.$get()
-                            .video_id(video_id)
-                            .language(language)
-                            .send()
-                            .await
-                    })
-                    .await
+            pub fn get(&self, video_id: &str, language: &str) -> $crate::Call<$item> {
+                let ids = $crate::resources::vtt_files::video_and_language(video_id, language);
+                self.client.request(|client| async move {
+                    let (video_id, language) = ids?;
+                    client
+                        .call_full(|api| api.$get().video_id(video_id).language(language).send())
+                        .await
+                })
             }
 
             #[doc = concat!(
                 "Uploads a WebVTT file as the ", $noun, " in `language`, replacing any existing one."
             )]
-            pub async fn upload(
+            pub fn upload(
                 &self,
                 video_id: &str,
                 language: &str,
                 vtt: impl Into<$crate::upload::Source>,
-            ) -> $crate::Result<$item> {
-                let (video_id, language) =
-                    $crate::resources::vtt_files::video_and_language(video_id, language)?;
-                $crate::upload::send_file(vtt.into(), $file_name, |file| {
-                    let (video_id, language) = (&video_id, &language);
-                    self.client.call(move |api| async move {
-                        let body = apivideo_api::models::$payload::new(file);
-                        api.$upload(video_id, language, body).await
+            ) -> $crate::Call<$item> {
+                let ids = $crate::resources::vtt_files::video_and_language(video_id, language);
+                let vtt = vtt.into();
+                self.client.request(|client| async move {
+                    let (video_id, language) = ids?;
+                    $crate::upload::send_file(vtt, $file_name, |file| {
+                        client.call_full(|api| {
+                            let body = apivideo_api::models::$payload::new(file);
+                            api.$upload(&video_id, &language, body)
+                        })
                     })
+                    .await
                 })
-                .await
             }
 
             #[doc = concat!("Deletes the ", $noun, " in `language`.")]
-            pub async fn delete(&self, video_id: &str, language: &str) -> $crate::Result<()> {
-                let (video_id, language) =
-                    $crate::resources::vtt_files::video_and_language(video_id, language)?;
-                self.client
-                    .call(|api| async move {
-                        api.$delete()
-                            .video_id(video_id)
-                            .language(language)
-                            .send()
-                            .await
-                    })
-                    .await
+            pub fn delete(&self, video_id: &str, language: &str) -> $crate::Call<()> {
+                let ids = $crate::resources::vtt_files::video_and_language(video_id, language);
+                self.client.request(|client| async move {
+                    let (video_id, language) = ids?;
+                    client
+                        .call_full(|api| api.$delete().video_id(video_id).language(language).send())
+                        .await
+                })
             }
 
             #[doc = concat!("Lists a video's ", $plural, ".")]

@@ -3,7 +3,7 @@
 use apivideo_api::models::{Watermark, WatermarkUploadPayload, WatermarksListResponse};
 
 use super::{SortOrder, id, resource};
-use crate::error::Result;
+use crate::call::Call;
 use crate::pagination::{ListRequest, list_operation};
 use crate::upload::Source;
 
@@ -33,16 +33,19 @@ impl ListWatermarks {
 }
 
 impl Watermarks {
-    /// Uploads a watermark image (JPEG or PNG).
-    pub async fn upload(&self, image: impl Into<Source>) -> Result<Watermark> {
-        // Each upload creates a watermark: the operations table marks it non-idempotent,
-        // so only failures that prove nothing was created (429, no connection) are retried.
-        crate::upload::send_file(image.into(), "watermark.png", |file| {
-            self.client.call(move |api| async move {
-                api.post_watermark(WatermarkUploadPayload::new(file)).await
+    /// Uploads a watermark image (JPEG, PNG or WebP); its media type is read from its
+    /// first bytes, whatever its file name.
+    pub fn upload(&self, image: impl Into<Source>) -> Call<Watermark> {
+        let image = image.into();
+        self.client.request(|client| async move {
+            // Each upload creates a watermark: the operations table marks it
+            // non-idempotent, so only failures that prove nothing was created (429, no
+            // connection) are retried.
+            crate::upload::send_file(image, "watermark.png", |file| {
+                client.call_full(|api| api.post_watermark(WatermarkUploadPayload::new(file)))
             })
+            .await
         })
-        .await
     }
 
     /// Lists watermarks.
@@ -51,15 +54,13 @@ impl Watermarks {
     }
 
     /// Deletes a watermark.
-    pub async fn delete(&self, watermark_id: &str) -> Result<()> {
-        let watermark_id = id("watermark_id", watermark_id)?;
-        self.client
-            .call(|api| async move {
-                api.delete_watermark()
-                    .watermark_id(watermark_id)
-                    .send()
-                    .await
-            })
-            .await
+    pub fn delete(&self, watermark_id: &str) -> Call<()> {
+        let watermark_id = id("watermark_id", watermark_id);
+        self.client.request(|client| async move {
+            let watermark_id = watermark_id?;
+            client
+                .call_full(|api| api.delete_watermark().watermark_id(watermark_id).send())
+                .await
+        })
     }
 }

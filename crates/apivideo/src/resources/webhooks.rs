@@ -5,7 +5,8 @@ use apivideo_api::models::{
 };
 
 use super::{id, resource};
-use crate::error::{Error, Result};
+use crate::call::Call;
+use crate::error::Error;
 use crate::pagination::{ListRequest, list_operation};
 
 resource! {
@@ -46,20 +47,22 @@ impl Webhooks {
     /// let secret = webhook.verification_secret().expect("api.video sends it on creation");
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, payload: WebhooksCreationPayload) -> Result<Webhook> {
-        if payload.events.is_empty() {
-            return Err(Error::invalid(
-                "payload.events",
-                "subscribe to at least one event",
-            ));
-        }
-        match reqwest::Url::parse(&payload.url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-            _ => return Err(Error::invalid("payload.url", "must be an http(s) URL")),
-        }
-        self.client
-            .call(|api| async move { api.post_webhooks().body(payload).send().await })
-            .await
+    pub fn create(&self, payload: WebhooksCreationPayload) -> Call<Webhook> {
+        self.client.request(|client| async move {
+            if payload.events.is_empty() {
+                return Err(Error::invalid(
+                    "payload.events",
+                    "subscribe to at least one event",
+                ));
+            }
+            match reqwest::Url::parse(&payload.url) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+                _ => return Err(Error::invalid("payload.url", "must be an http(s) URL")),
+            }
+            client
+                .call_full(|api| async move { api.post_webhooks().body(payload).send().await })
+                .await
+        })
     }
 
     /// Lists webhooks.
@@ -68,18 +71,28 @@ impl Webhooks {
     }
 
     /// One webhook.
-    pub async fn get(&self, webhook_id: &str) -> Result<Webhook> {
-        let webhook_id = id("webhook_id", webhook_id)?;
-        self.client
-            .call(|api| async move { api.get_webhook().webhook_id(webhook_id).send().await })
-            .await
+    pub fn get(&self, webhook_id: &str) -> Call<Webhook> {
+        let webhook_id = id("webhook_id", webhook_id);
+        self.client.request(|client| async move {
+            let webhook_id = webhook_id?;
+            client
+                .call_full(
+                    |api| async move { api.get_webhook().webhook_id(webhook_id).send().await },
+                )
+                .await
+        })
     }
 
     /// Deletes a webhook.
-    pub async fn delete(&self, webhook_id: &str) -> Result<()> {
-        let webhook_id = id("webhook_id", webhook_id)?;
-        self.client
-            .call(|api| async move { api.delete_webhook().webhook_id(webhook_id).send().await })
-            .await
+    pub fn delete(&self, webhook_id: &str) -> Call<()> {
+        let webhook_id = id("webhook_id", webhook_id);
+        self.client.request(|client| async move {
+            let webhook_id = webhook_id?;
+            client
+                .call_full(
+                    |api| async move { api.delete_webhook().webhook_id(webhook_id).send().await },
+                )
+                .await
+        })
     }
 }

@@ -19,16 +19,19 @@
 //!
 //! How it works:
 //! - A file is cut into chunks sent with `Content-Range: bytes <from>-<to>/<total>`, up to
-//!   [`concurrency`](Upload::concurrency) at a time, each read from disk as it is sent
-//!   (never held whole in memory). The last chunk completes the upload, so it goes only
-//!   after every other chunk was accepted.
+//!   [`concurrency`](Upload::concurrency) at a time (4 by default, each on its own
+//!   HTTP/1.1 connection, so a long link is not capped by one connection's window), each
+//!   read from disk as it is sent, a block at a time (never held whole in memory: about
+//!   35 MiB resident for a 1 GiB file in 128 MiB chunks, 4 at a time, and 17 MiB one at a
+//!   time). The last chunk completes the upload, so it goes only after every other chunk
+//!   was accepted.
 //! - A failed chunk (connection error, 5xx, 429) is sent again alone, with the client's
 //!   [`RetryPolicy`](crate::RetryPolicy); the others keep going. If it still fails, the
 //!   [`UploadError`] says which video and which chunks the server confirmed, and
 //!   [`Videos::resume`](crate::resources::Videos::resume) sends only the rest.
 //! - A reader of known length is read in order, one chunk per concurrent slot held in
-//!   memory; a reader of unknown length goes through a progressive upload
-//!   (`part <n>/*`, then `part <n>/<n>`), holding two chunks.
+//!   memory (one slot unless you ask for more); a reader of unknown length goes through
+//!   a progressive upload (`part <n>/*`, then `part <n>/<n>`), holding two chunks.
 //! - Dropping the future stops everything: nothing is spawned.
 
 mod chunked;
@@ -55,8 +58,10 @@ pub const MIN_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
 pub const MAX_CHUNK_SIZE: u64 = 128 * 1024 * 1024;
 /// The chunk size used unless set (50 MiB).
 pub const DEFAULT_CHUNK_SIZE: u64 = 50 * 1024 * 1024;
-/// Chunks in flight at once unless set.
-pub const DEFAULT_CONCURRENCY: usize = 1;
+/// Chunks of a file (or of bytes in memory) in flight at once unless set: 4. A reader of
+/// known length sends one at a time unless set, since each of its chunks in flight is held
+/// in memory. See [`Upload::concurrency`] for why.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Where an upload goes.
 #[derive(Clone)]

@@ -1,13 +1,18 @@
 //! Progressive uploads: parts of a source whose length is not known in advance.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
 use apivideo_api::models::Video;
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::chunked::{Body, ContentRange, Job};
 use super::source::Prepared;
-use super::{MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, Source, Target, UploadError};
+use super::{MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, Progress, ProgressFn, Source, Target, UploadError};
 use crate::Client;
+use crate::call::Response;
 use crate::error::{Error, Result};
 
 /// Uploads a reader of unknown length: reads a chunk ahead to know which part is the last,
@@ -15,7 +20,7 @@ use crate::error::{Error, Result};
 pub(crate) async fn stream_all(
     mut job: Job,
     mut reader: Box<dyn AsyncRead + Send + Unpin>,
-) -> Result<Video> {
+) -> Result<Response<Video>> {
     let chunk_size = job.chunk_size;
     let mut current = read_up_to(&mut reader, chunk_size).await?;
     if current.is_empty() {
@@ -44,7 +49,7 @@ pub(crate) async fn stream_all(
             ..
         } = &mut job.target
         {
-            *id = Some(video.video_id);
+            *id = Some(video.value.video_id);
         }
         current = next;
         number += 1;
@@ -74,18 +79,59 @@ pub(crate) async fn read_up_to(mut reader: impl AsyncRead + Unpin, limit: u64) -
 ///
 /// ```no_run
 /// # async fn run(client: apivideo::Client, parts: Vec<Vec<u8>>, last: Vec<u8>) -> apivideo::Result<()> {
-/// let mut session = client.videos().progressive_upload("vi4blUQJFrYWbaG44NChkH27");
+/// let mut session = client
+///     .videos()
+///     .progressive_upload("vi4blUQJFrYWbaG44NChkH27")
+///     .on_progress(|p| eprintln!("part {}: {} bytes sent", p.chunk_index + 1, p.bytes_sent));
 /// for part in parts {
 ///     session.upload_part(part).await?; // each at least 5 MiB
 /// }
 /// let video = session.upload_last_part(last).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
+///
+/// Parts are numbered from 1 in the order they are sent, unless you number them yourself
+/// with [`upload_part_at`](Self::upload_part_at) and
+/// [`upload_last_part_at`](Self::upload_last_part_at): to send them out of order, or to
+/// send one again. The server assembles the parts by number and completes the upload
+/// when it has every part up to the last.
+///
+/// A part that fails (after the client's retries) leaves the session as it was: nothing
+/// is consumed, and the next automatic number is the failed part's again, so calling the
+/// same method with the same bytes sends it again. The session also keeps the failed
+/// part's bytes: [`resend_failed_part`](Self::resend_failed_part) sends them again
+/// without your having to keep or re-read them (a stream's bytes, for instance). This
+/// holds for the last part too: a failed [`upload_last_part`](Self::upload_last_part)
+/// can be sent again, and until it succeeds the upload is not complete.
 pub struct ProgressiveUpload {
     client: Client,
     target: Target,
-    parts_sent: u32,
+    progress: Option<ProgressFn>,
+    /// Bytes reported by the progress callback, across parts.
+    sent: Arc<AtomicU64>,
+    /// The parts the server accepted.
+    accepted: BTreeSet<u32>,
+    /// The number of the last part, once the server accepted it.
+    last: Option<u32>,
+    failed: Option<FailedPart>,
+}
+
+/// A part whose sending failed, kept to be sent again.
+struct FailedPart {
+    number: u32,
+    last: bool,
+    body: Body,
+}
+
+impl std::fmt::Debug for ProgressiveUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgressiveUpload")
+            .field("target", &self.target)
+            .field("accepted", &self.accepted)
+            .field("last", &self.last)
+            .field("failed_part", &self.failed_part())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ProgressiveUpload {
@@ -93,8 +139,22 @@ impl ProgressiveUpload {
         Self {
             client,
             target,
-            parts_sent: 0,
+            progress: None,
+            sent: Arc::new(AtomicU64::new(0)),
+            accepted: BTreeSet::new(),
+            last: None,
+            failed: None,
         }
+    }
+
+    /// Called as bytes of each part go out: `bytes_sent` counts every part of the session
+    /// (an attempt that is retried counts from zero again), `chunk_index` is the part's
+    /// number minus one, and `chunk_count` is known for the last part only. `total` is
+    /// `None`: a progressive upload's size is not known in advance.
+    #[must_use]
+    pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(callback));
+        self
     }
 
     /// The video receiving the parts (known after the first part of a token upload).
@@ -102,22 +162,108 @@ impl ProgressiveUpload {
         self.target.video_id()
     }
 
-    /// How many parts were accepted.
+    /// How many parts the server accepted.
     pub fn parts_sent(&self) -> u32 {
-        self.parts_sent
+        u32::try_from(self.accepted.len()).unwrap_or(u32::MAX)
     }
 
-    /// Sends the next part (5 MiB to 128 MiB), sent as `part <n>/*`.
+    /// The parts (by number, from 1) the server accepted.
+    pub fn accepted_parts(&self) -> impl Iterator<Item = u32> + '_ {
+        self.accepted.iter().copied()
+    }
+
+    /// The number the next [`upload_part`](Self::upload_part) or
+    /// [`upload_last_part`](Self::upload_last_part) will send: one more than the highest
+    /// part accepted (so a part that failed is sent again under its own number).
+    pub fn next_part_number(&self) -> u32 {
+        self.accepted.last().map_or(1, |n| n.saturating_add(1))
+    }
+
+    /// The number of the part that failed and was not accepted since, if any.
+    pub fn failed_part(&self) -> Option<u32> {
+        self.failed.as_ref().map(|f| f.number)
+    }
+
+    /// Whether the server accepted the last part and every part before it: the upload
+    /// is complete.
+    pub fn is_complete(&self) -> bool {
+        self.last
+            .is_some_and(|last| (1..=last).all(|n| self.accepted.contains(&n)))
+    }
+
+    /// Sends the next part (5 MiB to 128 MiB) as `part <n>/*`, `n` being
+    /// [`next_part_number`](Self::next_part_number).
     pub async fn upload_part(&mut self, part: impl Into<Source>) -> Result<Video> {
-        self.send_part(part.into(), false).await
+        let number = self.next_part_number();
+        self.send_part(number, part.into(), false).await
     }
 
-    /// Sends the last part (up to 128 MiB), completing the upload: `part <n>/<n>`.
-    pub async fn upload_last_part(mut self, part: impl Into<Source>) -> Result<Video> {
-        self.send_part(part.into(), true).await
+    /// Sends the last part (up to 128 MiB) as `part <n>/<n>`, `n` being
+    /// [`next_part_number`](Self::next_part_number): the upload completes once the
+    /// server has every part. If it fails, the session stays usable: send it again.
+    pub async fn upload_last_part(&mut self, part: impl Into<Source>) -> Result<Video> {
+        let number = self.next_part_number();
+        self.send_part(number, part.into(), true).await
     }
 
-    async fn send_part(&mut self, part: Source, last: bool) -> Result<Video> {
+    /// Sends a part under the number you give (from 1): parts may go in any order, and
+    /// a part sent again with the same bytes is accepted once. Parts other than the last
+    /// must hold 5 MiB to 128 MiB.
+    ///
+    /// ```no_run
+    /// # async fn run(client: apivideo::Client, a: Vec<u8>, b: Vec<u8>, c: Vec<u8>) -> apivideo::Result<()> {
+    /// let mut session = client.videos().progressive_upload("vi4blUQJFrYWbaG44NChkH27");
+    /// session.upload_part_at(2, b).await?;      // ready first
+    /// session.upload_part_at(1, a).await?;
+    /// session.upload_last_part_at(3, c).await?; // part 3/3: complete
+    /// # Ok(()) }
+    /// ```
+    pub async fn upload_part_at(&mut self, number: u32, part: impl Into<Source>) -> Result<Video> {
+        self.send_part(number, part.into(), false).await
+    }
+
+    /// Sends the last part under the number you give, which is then the number of parts
+    /// (`part <n>/<n>`).
+    pub async fn upload_last_part_at(
+        &mut self,
+        number: u32,
+        part: impl Into<Source>,
+    ) -> Result<Video> {
+        self.send_part(number, part.into(), true).await
+    }
+
+    /// Sends the part that failed again, with the bytes the session kept, under the same
+    /// number (a last part stays the last). Fails with [`Error::InvalidInput`] when no
+    /// part failed.
+    ///
+    /// ```no_run
+    /// # async fn run(client: apivideo::Client, last: Vec<u8>) -> apivideo::Result<()> {
+    /// let mut session = client.videos().progressive_upload("vi4blUQJFrYWbaG44NChkH27");
+    /// let video = match session.upload_last_part(last).await {
+    ///     Ok(video) => video,
+    ///     Err(error) if error.is_rate_limited() || error.status().is_none() => {
+    ///         session.resend_failed_part().await?
+    ///     }
+    ///     Err(error) => return Err(error),
+    /// };
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// With an upload token, a first part whose answer was lost may have created a video
+    /// the session does not know of: sending it again creates another.
+    pub async fn resend_failed_part(&mut self) -> Result<Video> {
+        let Some(failed) = self.failed.take() else {
+            return Err(Error::invalid("part", "no part failed"));
+        };
+        let (number, last) = (failed.number, failed.last);
+        let result = self.send_body(number, last, failed.body.clone()).await;
+        if result.is_err() && self.failed.is_none() {
+            self.failed = Some(failed);
+        }
+        result
+    }
+
+    async fn send_part(&mut self, number: u32, part: Source, last: bool) -> Result<Video> {
         match &self.target {
             Target::Video(id) if id.trim().is_empty() => {
                 return Err(Error::invalid("video_id", "must not be empty"));
@@ -127,23 +273,78 @@ impl ProgressiveUpload {
             }
             _ => {}
         }
+        if number == 0 {
+            return Err(Error::invalid("part", "parts are numbered from 1"));
+        }
+        if self.is_complete() {
+            return Err(Error::invalid(
+                "part",
+                "the upload is complete: the server has every part",
+            ));
+        }
+        if let Some(total) = self
+            .last
+            .filter(|total| number > *total || (last && number != *total))
+        {
+            return Err(Error::invalid(
+                "part",
+                format!("the last part, {total}, was accepted: part {number} cannot be sent"),
+            ));
+        }
+        if last && let Some(beyond) = self.accepted.iter().find(|n| **n > number) {
+            return Err(Error::invalid(
+                "part",
+                format!("part {beyond} was accepted, so the last part cannot be {number}"),
+            ));
+        }
         let body = self.part_body(part, last).await?;
-        let number = self.parts_sent + 1;
+        self.send_body(number, last, body).await
+    }
+
+    /// Sends a part's bytes; keeps them when the part fails.
+    async fn send_body(&mut self, number: u32, last: bool, body: Body) -> Result<Video> {
         let range = ContentRange::Part {
             number,
             total: last.then_some(number),
         };
-        let video = self.send(body, range).await?;
-        self.parts_sent = number;
-        // A token upload's first part created the video; the next parts must name it.
-        if let Target::Token {
-            video_id: id @ None,
-            ..
-        } = &mut self.target
-        {
-            *id = Some(video.video_id.clone());
+        let job = Job {
+            client: self.client.clone(),
+            target: self.target.clone(),
+            file_name: "video.mp4".to_owned(),
+            chunk_size: MAX_CHUNK_SIZE,
+            concurrency: 1,
+            progress: self.progress.clone(),
+            sent: self.sent.clone(),
+        };
+        let count = last.then_some(number);
+        let result = job
+            .send_with_retries(&body, number - 1, count, None, range)
+            .await;
+        match result {
+            Ok(response) => {
+                let video = response.into_value();
+                self.accepted.insert(number);
+                if self.failed.as_ref().is_some_and(|f| f.number == number) {
+                    self.failed = None;
+                }
+                if last {
+                    self.last = Some(number);
+                }
+                // A token upload's first part created the video; the next parts must name it.
+                if let Target::Token {
+                    video_id: id @ None,
+                    ..
+                } = &mut self.target
+                {
+                    *id = Some(video.video_id.clone());
+                }
+                Ok(video)
+            }
+            Err(error) => {
+                self.failed = Some(FailedPart { number, last, body });
+                Err(error)
+            }
         }
-        Ok(video)
     }
 
     async fn part_body(&self, source: Source, last: bool) -> Result<Body> {
@@ -186,19 +387,5 @@ impl ProgressiveUpload {
             }
         };
         Ok(body)
-    }
-
-    async fn send(&self, body: Body, range: ContentRange) -> Result<Video> {
-        let job = Job {
-            client: self.client.clone(),
-            target: self.target.clone(),
-            file_name: "video.mp4".to_owned(),
-            chunk_size: MAX_CHUNK_SIZE,
-            concurrency: 1,
-            progress: None,
-            sent: Default::default(),
-        };
-        let index = self.parts_sent;
-        job.send_with_retries(&body, index, None, None, range).await
     }
 }

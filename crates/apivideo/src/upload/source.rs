@@ -120,6 +120,31 @@ impl Source {
         }
     }
 
+    /// A stream of byte blocks (an HTTP download, a channel's receiver, an encoder's
+    /// output), of unknown length: sent like [`stream`](Self::stream), as a progressive
+    /// upload. An error from the stream stops the upload and is returned as
+    /// [`Error::Io`](crate::Error::Io).
+    ///
+    /// ```
+    /// use apivideo::upload::Source;
+    /// use bytes::Bytes;
+    ///
+    /// let blocks = futures_util::stream::iter([
+    ///     Ok::<_, std::io::Error>(Bytes::from_static(b"first block")),
+    ///     Ok(Bytes::from_static(b"second block")),
+    /// ]);
+    /// let source = Source::byte_stream(blocks).file_name("recording.mp4");
+    /// ```
+    pub fn byte_stream<S, E>(stream: S) -> Self
+    where
+        S: futures_core::Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    {
+        use futures_util::{StreamExt, TryStreamExt};
+        let blocks = stream.map_err(std::io::Error::other).boxed();
+        Self::stream(tokio_util::io::StreamReader::new(blocks))
+    }
+
     /// The file name announced to the API (default: the path's, or a generic one).
     #[must_use]
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
