@@ -59,6 +59,7 @@ impl Context {
     }
 
     fn from_shared(auth: SharedAuth, retry: RetryPolicy, headers: HeaderMap) -> Self {
+        apivideo_auth::install_crypto_provider(); // before the caller builds its reqwest client
         Self {
             shared: Arc::new(Shared {
                 auth,

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorization;
 mod base_url;
@@ -12,6 +13,7 @@ mod key;
 pub mod problem;
 mod provider;
 mod scoped;
+mod tls;
 
 pub use crate::authorization::Authorization;
 pub use crate::base_url::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
@@ -30,6 +32,7 @@ pub use crate::provider::{
     AuthFn, AuthFuture, NoCredentials, ProvideAuthorization, RequestContext, SharedAuth, auth_fn,
 };
 pub use crate::scoped::{ScopedToOrigin, scoped_to_origin};
+pub use crate::tls::install_crypto_provider;
 
 /// Re-exported so that implementors of [`TokenEndpoint`] and users of
 /// [`Authorization::bearer`] name the same `SecretString` type as this crate.

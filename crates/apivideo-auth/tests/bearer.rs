@@ -186,8 +186,8 @@ async fn connection_refused_fails_all_waiters_and_the_next_call_retries() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("address");
     drop(listener);
-    let endpoint = ReqwestTokenEndpoint::new(reqwest::Client::new(), &format!("http://{addr}"))
-        .expect("valid base URL");
+    let endpoint =
+        ReqwestTokenEndpoint::new(http(), &format!("http://{addr}")).expect("valid base URL");
     let auth = Arc::new(
         BearerToken::builder(api_key(), endpoint)
             .clock(ManualClock::new())
@@ -349,8 +349,7 @@ async fn a_short_lived_token_is_renewed_before_it_expires() {
         .await;
     let clock = ManualClock::new();
     // Default margin (60 s) and jitter (30 s) both exceed the lifetime: half-life applies.
-    let endpoint =
-        ReqwestTokenEndpoint::new(reqwest::Client::new(), &server.uri()).expect("valid base");
+    let endpoint = ReqwestTokenEndpoint::new(http(), &server.uri()).expect("valid base");
     let auth = BearerToken::builder(api_key(), endpoint)
         .clock(clock.clone())
         .build();

@@ -1,11 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod error;
 mod origin;
 pub mod pagination;
 pub mod resources;
+mod tls;
 pub mod upload;
 pub mod webhooks;
 
@@ -25,5 +27,11 @@ pub use apivideo_api::models;
 pub use apivideo_api::types;
 /// Credentials: strategies, keys, problem details.
 pub use apivideo_auth as auth;
-/// Date-times used by models and analytics filters.
+/// Installs rustls's `ring` crypto provider if none is installed; see the crate docs'
+/// features section. [`Client::builder`] calls it, so you need it only for a
+/// `reqwest::Client` you build before that.
+pub use apivideo_auth::install_crypto_provider;
+/// Date-times used by models and analytics filters (with chrono's `now` feature, so
+/// `chrono::Utc::now()` works; time zones need chrono's `clock` feature in your own
+/// `Cargo.toml`).
 pub use chrono;

@@ -77,6 +77,9 @@ async fn every_request_names_the_client_the_application_and_the_sdk() {
 async fn headers_are_sent_with_a_user_supplied_http_client() {
     let server = strict_server().await;
     serve_video(&server).await;
+    // reqwest needs a crypto provider with `rustls`; `Client::builder()` would install it,
+    // but here the reqwest client comes first.
+    apivideo::install_crypto_provider();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

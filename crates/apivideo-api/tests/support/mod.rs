@@ -17,7 +17,9 @@ pub fn basic_context() -> Context {
 
 /// A client for `base_url` authenticating with [`KEY`].
 pub fn client(base_url: &str) -> Client {
-    Client::new_with_client(base_url, reqwest::Client::new(), basic_context())
+    // The context first: it installs the crypto provider reqwest needs with `rustls`.
+    let context = basic_context();
+    Client::new_with_client(base_url, reqwest::Client::new(), context)
 }
 
 /// A client for `base_url` with `context`.
