@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod assertions;
 mod client;
 mod error;
 mod origin;
@@ -31,7 +32,12 @@ pub use apivideo_auth as auth;
 /// features section. [`Client::builder`] calls it, so you need it only for a
 /// `reqwest::Client` you build before that.
 pub use apivideo_auth::install_crypto_provider;
+/// Bytes of uploads and downloads.
+pub use bytes;
 /// Date-times used by models and analytics filters (with chrono's `now` feature, so
 /// `chrono::Utc::now()` works; time zones need chrono's `clock` feature in your own
 /// `Cargo.toml`).
 pub use chrono;
+/// The HTTP client underneath: [`ClientBuilder::http_client`] takes a `reqwest::Client`,
+/// and errors carry `reqwest` types. Re-exported so the version always matches ours.
+pub use reqwest;

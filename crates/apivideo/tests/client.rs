@@ -80,7 +80,7 @@ async fn headers_are_sent_with_a_user_supplied_http_client() {
     // reqwest needs a crypto provider with `rustls`; `Client::builder()` would install it,
     // but here the reqwest client comes first.
     apivideo::install_crypto_provider();
-    let http = reqwest::Client::builder()
+    let http = apivideo::reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
         .expect("a reqwest client");
