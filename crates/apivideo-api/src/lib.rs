@@ -1,3 +1,14 @@
+// The README links to docs.rs so that it reads well on crates.io too. These definitions
+// come first, and the first definition of a link wins: here rustdoc links (and checks)
+// the same names within these docs instead.
+#![doc = "[`Context`]: crate::Context"]
+#![doc = "[`Error`]: crate::Error"]
+#![doc = "[`models`]: crate::models"]
+#![doc = "[`multipart`]: crate::multipart"]
+#![doc = "[`operations`]: crate::operations"]
+#![doc = "[`RetryPolicy`]: crate::RetryPolicy"]
+#![doc = "[`types`]: crate::types"]
+#![doc = "[`wire`]: crate::wire"]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -1,3 +1,14 @@
+// The README links to docs.rs so that it reads well on crates.io too. These definitions
+// come first, and the first definition of a link wins: here rustdoc links (and checks)
+// the same names within these docs instead.
+#![doc = "[`models`]: crate::models"]
+#![doc = "[`Error`]: crate::Error"]
+#![doc = "[`RetryPolicy`]: crate::RetryPolicy"]
+#![doc = "[`upload`]: crate::upload"]
+#![doc = "[`ListRequest`]: crate::ListRequest"]
+#![doc = "[`webhooks`]: crate::webhooks"]
+#![doc = "[`install_crypto_provider`]: crate::install_crypto_provider"]
+#![doc = "[`ClientBuilder::base_url`]: crate::ClientBuilder::base_url"]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
