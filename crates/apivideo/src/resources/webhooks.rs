@@ -33,7 +33,7 @@ impl Webhooks {
     /// Subscribes `url` to events. Keep the returned `signature_secret` to verify
     /// deliveries.
     ///
-    /// ```no_run
+    /// ```
     /// use apivideo::models::{WebhookEventType, WebhooksCreationPayload};
     /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
     /// let webhook = client
@@ -44,6 +44,12 @@ impl Webhooks {
     ///     ))
     ///     .await?;
     /// # Ok(()) }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> apivideo::Result<()> {
+    /// #     let sim = apivideo_simulator::Simulator::start().await;
+    /// #     let client = apivideo::Client::builder().api_key(sim.api_key()).base_url(sim.base_url());
+    /// #     run(client.build()?).await
+    /// # }
     /// ```
     pub async fn create(&self, payload: WebhooksCreationPayload) -> Result<Webhook> {
         if payload.events.is_empty() {
