@@ -61,6 +61,7 @@ impl Context {
     /// Authenticates with `auth` (any `apivideo-auth` strategy), retries with the default
     /// [`RetryPolicy`], and tolerates [`DEFAULT_READ_TIMEOUT`] of silence.
     pub fn new(auth: impl ProvideAuthorization + 'static) -> Self {
+        apivideo_auth::install_crypto_provider(); // before the caller builds its reqwest client
         Self {
             shared: Arc::new(Shared {
                 auth: SharedAuth::new(auth),
@@ -164,6 +165,7 @@ impl Context {
 /// Add your own settings (proxies, TLS roots) and build it for
 /// [`Client::new_with_client`].
 pub fn http_client_builder() -> reqwest::ClientBuilder {
+    apivideo_auth::install_crypto_provider(); // reqwest's build() needs one with `rustls`
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .referer(false)

@@ -90,6 +90,7 @@ impl BearerToken {
     /// [`PRODUCTION_BASE_URL`]: crate::PRODUCTION_BASE_URL
     #[cfg(feature = "reqwest")]
     pub fn new(api_key: ApiKey, base_url: &str) -> Result<Self, Error> {
+        crate::install_crypto_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)

@@ -1,3 +1,27 @@
+// The README links to docs.rs so that it reads well on crates.io too. These definitions
+// come first, and the first definition of a link wins: here rustdoc links (and checks)
+// the same names within these docs instead.
+#![doc = "[`AccessToken::from_json_response`]: crate::AccessToken::from_json_response"]
+#![doc = "[`ApiKey::expose_secret`]: crate::ApiKey::expose_secret"]
+#![doc = "[`ApiKey`]: crate::ApiKey"]
+#![doc = "[`auth_fn`]: crate::auth_fn"]
+#![doc = "[`Basic`]: crate::Basic"]
+#![doc = "[`BearerToken::new`]: crate::BearerToken::new"]
+#![doc = "[`BearerToken`]: crate::BearerToken"]
+#![doc = "[`Error::Rejected`]: crate::Error::Rejected"]
+#![doc = "[`Error`]: crate::Error"]
+#![doc = "[`http::HeaderValue::set_sensitive`]: http::HeaderValue::set_sensitive"]
+#![doc = "[`install_crypto_provider`]: crate::install_crypto_provider"]
+#![doc = "[`invalidate`]: crate::ProvideAuthorization::invalidate"]
+#![doc = "[`NoCredentials`]: crate::NoCredentials"]
+#![doc = "[`Problem`]: crate::Problem"]
+#![doc = "[`ProvideAuthorization::invalidate`]: crate::ProvideAuthorization::invalidate"]
+#![doc = "[`ProvideAuthorization`]: crate::ProvideAuthorization"]
+#![doc = "[`ReqwestTokenEndpoint`]: crate::ReqwestTokenEndpoint"]
+#![doc = "[`ScopedToOrigin`]: crate::ScopedToOrigin"]
+#![doc = "[`secrecy::SecretString`]: secrecy::SecretString"]
+#![doc = "[`SharedAuth`]: crate::SharedAuth"]
+#![doc = "[`TokenEndpoint`]: crate::TokenEndpoint"]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 // Code that reads what a server sends must not panic: no unwrap/expect, no panicking
@@ -12,6 +36,7 @@
         clippy::arithmetic_side_effects
     )
 )]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorization;
 pub mod base_url;
@@ -25,6 +50,7 @@ pub mod problem;
 mod provider;
 pub mod retry;
 mod scoped;
+mod tls;
 
 pub use crate::authorization::Authorization;
 pub use crate::base_url::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
@@ -45,6 +71,7 @@ pub use crate::provider::{
     AuthFn, AuthFuture, NoCredentials, ProvideAuthorization, RequestContext, SharedAuth, auth_fn,
 };
 pub use crate::scoped::{ScopedToOrigin, scoped_to_origin};
+pub use crate::tls::install_crypto_provider;
 
 /// Re-exported so that implementors of [`TokenEndpoint`] and users of
 /// [`Authorization::bearer`] name the same `SecretString` type as this crate.

@@ -194,8 +194,8 @@ async fn connection_refused_fails_all_waiters_and_the_next_call_retries() {
         .ok()
         .and_then(|addr| addr.as_socket())
         .expect("an IP address");
-    let endpoint = ReqwestTokenEndpoint::new(reqwest::Client::new(), &format!("http://{addr}"))
-        .expect("valid base URL");
+    let endpoint =
+        ReqwestTokenEndpoint::new(http(), &format!("http://{addr}")).expect("valid base URL");
     let auth = Arc::new(
         BearerToken::builder(api_key(), endpoint)
             .clock(ManualClock::new())
@@ -360,8 +360,7 @@ async fn a_short_lived_token_is_renewed_before_it_expires() {
         .await;
     let clock = ManualClock::new();
     // Default margin (60 s) and jitter (30 s) both exceed the lifetime: half-life applies.
-    let endpoint =
-        ReqwestTokenEndpoint::new(reqwest::Client::new(), &server.uri()).expect("valid base");
+    let endpoint = ReqwestTokenEndpoint::new(http(), &server.uri()).expect("valid base");
     let auth = BearerToken::builder(api_key(), endpoint)
         .clock(clock.clone())
         .min_lifetime(Duration::from_secs(1))

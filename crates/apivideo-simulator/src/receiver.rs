@@ -54,6 +54,7 @@ impl std::fmt::Debug for WebhookReceiver {
 impl WebhookReceiver {
     /// Starts listening on a free port of 127.0.0.1; it stops when dropped.
     pub async fn start() -> std::io::Result<Self> {
+        apivideo_api::auth::install_crypto_provider(); // for the reqwest client of the test
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let url = format!("http://{}/webhook", listener.local_addr()?);
         let (sender, deliveries) = mpsc::unbounded_channel();

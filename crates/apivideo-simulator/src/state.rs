@@ -46,6 +46,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// Must be called within a tokio runtime, which then runs the background tasks.
     pub fn new(config: Config, rate_limit: u32) -> Self {
+        apivideo_api::auth::install_crypto_provider(); // reqwest needs one with `rustls`
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(10))

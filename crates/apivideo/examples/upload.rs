@@ -2,9 +2,13 @@
 //! upload benchmark (`../shared/bench/compare-upload.sh`).
 //!
 //! ```text
-//! cargo run --release -p apivideo --example upload -- \
-//!     --base-url URL --api-key KEY --file PATH [--chunk-size BYTES] [--concurrency N]
+//! APIVIDEO_API_KEY=... cargo run --release -p apivideo --example upload -- \
+//!     --file PATH [--base-url URL] [--chunk-size BYTES] [--concurrency N]
 //! ```
+//!
+//! The key comes from `APIVIDEO_API_KEY`; the base URL defaults to the api.video sandbox.
+//! `--api-key KEY` is for local test servers only (the benchmark passes its fake server's
+//! key): a real key on a command line ends up in shell history and in `ps` output.
 //!
 //! Prints MiB/s on stderr and the video id as the last line of stdout.
 
@@ -44,9 +48,14 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
+    let api_key = match api_key {
+        Some(key) => key,
+        None => std::env::var(apivideo::auth::API_KEY_ENV_VAR)
+            .map_err(|_| "set APIVIDEO_API_KEY (or --api-key for a local test server)")?,
+    };
     Ok(Args {
-        base_url: base_url.ok_or("--base-url is required")?,
-        api_key: api_key.ok_or("--api-key is required")?,
+        base_url: base_url.unwrap_or_else(|| apivideo::SANDBOX.to_owned()),
+        api_key,
         file: file.ok_or("--file is required")?,
         chunk_size,
         concurrency,
@@ -56,7 +65,7 @@ fn parse_args() -> Result<Args, String> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args().map_err(|e| {
-        format!("{e}\nusage: upload --base-url URL --api-key KEY --file PATH [--chunk-size BYTES] [--concurrency N]")
+        format!("{e}\nusage: APIVIDEO_API_KEY=... upload --file PATH [--base-url URL] [--chunk-size BYTES] [--concurrency N]")
     })?;
     let client = apivideo::Client::builder()
         .base_url(&args.base_url)

@@ -60,6 +60,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
+        crate::install_crypto_provider(); // for a `reqwest::Client` the caller builds next
         ClientBuilder::default()
     }
 
@@ -403,6 +404,7 @@ impl ClientBuilder {
     /// Checks every setting and builds the client.
     pub fn build(self) -> Result<Client> {
         let base_url = validate_base_url(&self.base_url, self.insecure_http)?;
+        crate::tls::prepare(&base_url)?;
         let application = self
             .application
             .as_ref()

@@ -1,12 +1,30 @@
+// The README links to docs.rs so that it reads well on crates.io too. These definitions
+// come first, and the first definition of a link wins: here rustdoc links (and checks)
+// the same names within these docs instead.
+#![doc = "[`models`]: crate::models"]
+#![doc = "[`Error`]: crate::Error"]
+#![doc = "[`RetryPolicy`]: crate::RetryPolicy"]
+#![doc = "[`upload`]: crate::upload"]
+#![doc = "[`ListRequest`]: crate::ListRequest"]
+#![doc = "[`webhooks`]: crate::webhooks"]
+#![doc = "[`install_crypto_provider`]: crate::install_crypto_provider"]
+#![doc = "[`ClientBuilder::base_url`]: crate::ClientBuilder::base_url"]
+#![doc = "[`Call`]: crate::Call"]
+#![doc = "[`Response`]: crate::Response"]
+#![doc = "[`Page`]: crate::Page"]
+#![doc = "[`Error::retry_after`]: crate::Error::retry_after"]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod assertions;
 mod call;
 mod client;
 mod error;
 mod origin;
 pub mod pagination;
 pub mod resources;
+mod tls;
 pub mod upload;
 pub mod webhooks;
 
@@ -32,7 +50,15 @@ pub use apivideo_api::models;
 pub use apivideo_api::types;
 /// Credentials: strategies, keys, problem details.
 pub use apivideo_auth as auth;
-/// Date-times used by models and analytics filters.
+/// Installs rustls's `ring` crypto provider if none is installed; see the crate docs'
+/// features section. [`Client::builder`] calls it, so you need it only for a
+/// `reqwest::Client` you build before that.
+pub use apivideo_auth::install_crypto_provider;
+/// Bytes of uploads and downloads.
+pub use bytes;
+/// Date-times used by models and analytics filters (with chrono's `now` feature, so
+/// `chrono::Utc::now()` works; time zones need chrono's `clock` feature in your own
+/// `Cargo.toml`).
 pub use chrono;
 /// Re-exported so that the types this crate's signatures take
 /// ([`webhooks::verify_request`] reads an [`http::HeaderMap`]) need no dependency of your
@@ -45,3 +71,7 @@ pub use http;
 pub mod prelude {
     pub use futures_util::{StreamExt, TryStreamExt};
 }
+/// The HTTP client underneath: [`ClientBuilder::http_client`] takes a
+/// `reqwest::ClientBuilder`, and errors carry `reqwest` types. Re-exported so the version
+/// always matches ours.
+pub use reqwest;

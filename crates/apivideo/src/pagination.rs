@@ -94,7 +94,7 @@ pub trait ListOperation: Send + Sync + 'static {
 /// [`stream`](Self::stream) for every item across pages. The settings are plain data,
 /// [`params`](Self::params), read by each page's request.
 ///
-/// ```no_run
+/// ```
 /// use apivideo::prelude::*;
 /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
 /// let first = client.videos().list().tag("keynote").page_size(50).await?;
@@ -105,6 +105,12 @@ pub trait ListOperation: Send + Sync + 'static {
 ///     println!("{}", video.video_id);
 /// }
 /// # Ok(()) }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> apivideo::Result<()> {
+/// #     let sim = apivideo_simulator::Simulator::start().await;
+/// #     let client = apivideo::Client::builder().api_key(sim.api_key()).base_url(sim.base_url());
+/// #     run(client.build()?).await
+/// # }
 /// ```
 #[must_use = "a list request does nothing until awaited or streamed"]
 pub struct ListRequest<Op: ListOperation> {

@@ -77,7 +77,7 @@ async fn every_request_names_the_client_the_application_and_the_sdk() {
 async fn headers_are_sent_with_a_user_supplied_http_client() {
     let server = strict_server().await;
     serve_video(&server).await;
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10));
+    let http = apivideo::reqwest::Client::builder().timeout(Duration::from_secs(10));
     let client = builder(&server.uri())
         .http_client(http)
         .application("shop", "3")

@@ -69,11 +69,16 @@ pub fn refresh_mock(from: &str, to: &str, delay: Duration) -> Mock {
         )
 }
 
+/// A plain reqwest client, after the crypto provider it needs with the `rustls` feature.
+pub fn http() -> reqwest::Client {
+    apivideo_auth::install_crypto_provider();
+    reqwest::Client::new()
+}
+
 /// A strategy on `server` with a manual clock and no jitter, so renewal times are exact:
 /// with the default 60 s margin a 3600 s token is due at 3540 s.
 pub fn bearer(server: &MockServer, clock: &ManualClock) -> BearerToken {
-    let endpoint =
-        ReqwestTokenEndpoint::new(reqwest::Client::new(), &server.uri()).expect("valid base URL");
+    let endpoint = ReqwestTokenEndpoint::new(http(), &server.uri()).expect("valid base URL");
     BearerToken::builder(api_key(), endpoint)
         .jitter(Duration::ZERO)
         .clock(clock.clone())

@@ -200,7 +200,7 @@ impl IntoFuture for Aggregated {
 impl Analytics {
     /// One value of `metric` over a period, such as the total watch time or the play rate.
     ///
-    /// ```no_run
+    /// ```
     /// use apivideo::types::{GetAggregatedMetricsAggregation, GetAggregatedMetricsMetric};
     /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
     /// let plays = client
@@ -209,6 +209,12 @@ impl Analytics {
     ///     .await?;
     /// println!("{} plays", plays.data);
     /// # Ok(()) }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> apivideo::Result<()> {
+    /// #     let sim = apivideo_simulator::Simulator::start().await;
+    /// #     let client = apivideo::Client::builder().api_key(sim.api_key()).base_url(sim.base_url());
+    /// #     run(client.build()?).await
+    /// # }
     /// ```
     pub fn aggregated(
         &self,

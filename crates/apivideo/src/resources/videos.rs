@@ -97,7 +97,7 @@ video_filters!(ListDiscardedVideos, ListDiscardedVideosSortBy);
 impl Videos {
     /// Creates a video object (then upload its source, or give a URL in `source`).
     ///
-    /// ```no_run
+    /// ```
     /// use apivideo::models::VideoCreationPayload;
     /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
     /// let video = client
@@ -105,6 +105,12 @@ impl Videos {
     ///     .create(VideoCreationPayload::new("Keynote").tags(["event"]).public(false))
     ///     .await?;
     /// # Ok(()) }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> apivideo::Result<()> {
+    /// #     let sim = apivideo_simulator::Simulator::start().await;
+    /// #     let client = apivideo::Client::builder().api_key(sim.api_key()).base_url(sim.base_url());
+    /// #     run(client.build()?).await
+    /// # }
     /// ```
     pub fn create(&self, payload: VideoCreationPayload) -> Call<Video> {
         self.client.request(|client| async move {

@@ -34,7 +34,7 @@ impl Webhooks {
     /// [`verification_secret`](Webhook::verification_secret) to verify deliveries
     /// ([`crate::webhooks::verify_request`]).
     ///
-    /// ```no_run
+    /// ```
     /// use apivideo::models::{WebhookEventType, WebhooksCreationPayload};
     /// # async fn run(client: apivideo::Client) -> apivideo::Result<()> {
     /// let webhook = client
@@ -46,6 +46,12 @@ impl Webhooks {
     ///     .await?;
     /// let secret = webhook.verification_secret().expect("api.video sends it on creation");
     /// # Ok(()) }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> apivideo::Result<()> {
+    /// #     let sim = apivideo_simulator::Simulator::start().await;
+    /// #     let client = apivideo::Client::builder().api_key(sim.api_key()).base_url(sim.base_url());
+    /// #     run(client.build()?).await
+    /// # }
     /// ```
     pub fn create(&self, payload: WebhooksCreationPayload) -> Call<Webhook> {
         self.client.request(|client| async move {
