@@ -15,7 +15,24 @@ use url::Url;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
-async fn main() -> Result<(), BoxError> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // The message, then each cause once: an error returned from `main` would be
+            // printed with `Debug`.
+            eprintln!("error: {error}");
+            let mut cause = error.source();
+            while let Some(inner) = cause {
+                eprintln!("  caused by: {inner}");
+                cause = inner.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), BoxError> {
     let base = std::env::var("APIVIDEO_BASE_URL").unwrap_or_else(|_| SANDBOX_BASE_URL.to_owned());
     let base = base.trim_end_matches('/');
     // Scoped so that the token is never sent to a URL on another origin, such as a CDN

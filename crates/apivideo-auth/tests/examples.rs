@@ -101,3 +101,22 @@ async fn list_videos_follows_links_given_as_paths() {
         .await;
     assert_eq!(stdout, "vi1  page 1\nvi2  page 2\n");
 }
+
+/// Without a key the example fails before any request, and says why in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_videos_without_a_key_says_what_is_missing() {
+    let stderr = Example::new(env!("CARGO_MANIFEST_DIR"), "list_videos")
+        .env(
+            "APIVIDEO_BASE_URL",
+            apivideo_test_support::refused_base_url().0,
+        )
+        .run_failing()
+        .await;
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            "error: no api.video API key: the environment variable APIVIDEO_API_KEY is unset or empty"
+        ),
+        "{stderr}"
+    );
+}

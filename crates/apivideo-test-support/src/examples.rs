@@ -136,4 +136,21 @@ impl Example {
         );
         stdout
     }
+
+    /// Runs the example to its end, expecting it to fail, and returns its standard error.
+    /// Panics with both outputs when it succeeds.
+    pub async fn run_failing(mut self) -> String {
+        let name = self.name;
+        let output: Output = tokio::task::spawn_blocking(move || self.command.output())
+            .await
+            .expect("the example's thread")
+            .unwrap_or_else(|e| panic!("example `{name}` could not start: {e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            !output.status.success(),
+            "example `{name}` succeeded where it should fail:\n--- stdout\n{}\n--- stderr\n{stderr}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        stderr
+    }
 }

@@ -8,10 +8,13 @@
 use apivideo::Error;
 use apivideo::models::VideoCreationPayload;
 
+mod report;
 mod support;
 
+use report::Report;
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Report> {
     let (client, _simulator) = support::client().await?;
 
     // The API says no: status, problem details, rate-limit headers, helpers.

@@ -9,10 +9,13 @@ use apivideo::SortOrder;
 use apivideo::models::VideoCreationPayload;
 use apivideo::types::ListVideosSortBy;
 
+mod report;
 mod support;
 
+use report::Report;
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Report> {
     let (client, simulator) = support::client().await?;
     if simulator.is_some() {
         for title in ["Keynote", "Workshop: Rust", "Interview", "Keynote (replay)"] {

@@ -8,10 +8,13 @@
 use apivideo::models::VideoCreationPayload;
 use apivideo::prelude::*; // StreamExt::take, TryStreamExt::{try_next, try_collect}
 
+mod report;
 mod support;
 
+use report::Report;
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Report> {
     let (client, simulator) = support::client().await?;
     if simulator.is_some() {
         for n in 0..57 {

@@ -17,6 +17,10 @@ use std::time::Instant;
 
 use apivideo::models::VideoCreationPayload;
 
+mod report;
+
+use report::Report;
+
 struct Args {
     base_url: String,
     api_key: String,
@@ -63,9 +67,9 @@ fn parse_args() -> Result<Args, String> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Report> {
     let args = parse_args().map_err(|e| {
-        format!("{e}\nusage: APIVIDEO_API_KEY=... upload --file PATH [--base-url URL] [--chunk-size BYTES] [--concurrency N]")
+        Report::msg(format!("{e}\nusage: APIVIDEO_API_KEY=... upload --file PATH [--base-url URL] [--chunk-size BYTES] [--concurrency N]"))
     })?;
     let client = apivideo::Client::builder()
         .base_url(&args.base_url)

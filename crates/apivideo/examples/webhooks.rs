@@ -14,10 +14,13 @@ use apivideo::models::{VideoCreationPayload, WebhookEventType, WebhooksCreationP
 use apivideo::webhooks::{Event, VerifyError, verify_request};
 use apivideo_simulator::WebhookReceiver;
 
+mod report;
 mod support;
 
+use report::Report;
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Report> {
     let (client, simulator) = support::client().await?;
     let Some(_simulator) = simulator else {
         println!(
@@ -37,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keep the secret as a secret: its Debug prints nothing of it.
     let secret = webhook
         .verification_secret()
-        .ok_or("api.video sent no signature secret")?;
+        .ok_or_else(|| Report::msg("api.video sent no signature secret"))?;
     println!("subscribed {:?} with {secret:?}", webhook.webhook_id);
 
     let video = client

@@ -83,6 +83,64 @@ async fn upload() {
     assert_eq!(sim.request_count("POST /videos/{videoId}/source"), 2);
 }
 
+/// An example that fails prints the error's message and each cause once, on lines of
+/// their own, never a `Debug` dump of the error's structure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_example_prints_the_error_and_its_chain() {
+    let (base_url, _socket) = apivideo_test_support::refused_base_url();
+    let file = TempFile::new("unreachable.mp4", &[1u8; 1024]);
+    let stderr = example("upload")
+        .args([
+            "--base-url",
+            &base_url,
+            "--api-key",
+            "a-local-test-key",
+            "--file",
+        ])
+        .args([&file.0])
+        .run_failing()
+        .await;
+
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let first = lines.first().expect("an error message");
+    assert!(first.starts_with("Error: "), "{stderr}");
+    let causes: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("  caused by: "))
+        .collect();
+    assert!(!causes.is_empty(), "the cause chain is printed:\n{stderr}");
+    assert!(
+        stderr.contains("refused"),
+        "the root cause is named:\n{stderr}"
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let text = line
+            .trim_start_matches("Error: ")
+            .trim_start_matches("  caused by: ");
+        assert!(
+            !lines[i + 1..].iter().any(|later| later.contains(text)),
+            "{text:?} is printed twice:\n{stderr}"
+        );
+    }
+    for debug_only in ["{ ", "kind:", "source:", "Some("] {
+        assert!(!stderr.contains(debug_only), "a Debug dump:\n{stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_usage_error_reads_as_text() {
+    let stderr = example("upload")
+        .args(["--api-key", "a-local-test-key"])
+        .run_failing()
+        .await;
+    assert!(
+        stderr.starts_with(
+            "Error: --file is required\nusage: APIVIDEO_API_KEY=... upload --file PATH"
+        ),
+        "{stderr}"
+    );
+}
+
 /// A file in the temporary directory, removed when dropped.
 struct TempFile(std::path::PathBuf);
 

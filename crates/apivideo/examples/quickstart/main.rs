@@ -16,6 +16,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "../report/mod.rs"]
+mod report;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -27,7 +29,7 @@ async fn main() -> ExitCode {
     let (client, simulator) = match support::client().await {
         Ok(found) => found,
         Err(error) => {
-            eprintln!("quickstart: {error}");
+            eprintln!("quickstart: {error:?}"); // the message and its causes
             return ExitCode::FAILURE;
         }
     };
@@ -47,7 +49,8 @@ async fn main() -> ExitCode {
             ExitCode::from(130)
         }
         job::Ended::Failed(error) => {
-            eprintln!("quickstart: {error}; what it created was deleted");
+            eprintln!("quickstart: {:?}", report::Report::boxed(error));
+            eprintln!("quickstart: what it created was deleted");
             ExitCode::FAILURE
         }
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use apivideo_simulator::Simulator;
 
 /// The client, and the simulator behind it when there is one (keep it alive).
-pub async fn client() -> Result<(apivideo::Client, Option<Simulator>), Box<dyn std::error::Error>> {
+pub async fn client() -> Result<(apivideo::Client, Option<Simulator>), crate::report::Report> {
     if let Ok(key) = std::env::var("APIVIDEO_API_KEY")
         && !key.trim().is_empty()
     {
