@@ -357,6 +357,50 @@ async fn no_retries_policy_sends_once() {
     cost("429 on GET, RetryPolicy::none()", 1);
 }
 
+/// `1e20` and 2^64 seconds once panicked in `Duration::from_secs_f64`, on a call and on an
+/// upload chunk: now they are clamped to a day, beyond any policy's cap, so the 429 comes
+/// back at once with the clamped wait.
+#[tokio::test]
+async fn an_absurd_retry_after_is_clamped_on_a_call_and_on_a_chunk() {
+    let clamp = apivideo::auth::retry::RETRY_AFTER_CLAMP;
+    for absurd in ["1e20", "18446744073709551616"] {
+        let server = strict_server().await;
+        Mock::given(method("GET"))
+            .and(path(video_path()))
+            .respond_with(
+                ResponseTemplate::new(429).insert_header("X-RateLimit-Retry-After", absurd),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let error = client(&server)
+            .videos()
+            .get(VIDEO_ID)
+            .await
+            .expect_err("a 429");
+        assert!(error.is_rate_limited(), "{absurd}: {error}");
+        let expected = Some(clamp);
+        assert_eq!(error.retry_after(), expected, "{absurd}");
+
+        let server = strict_server().await;
+        Mock::given(method("POST"))
+            .and(path(format!("{}/source", video_path())))
+            .respond_with(
+                ResponseTemplate::new(429).insert_header("X-RateLimit-Retry-After", absurd),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let error = client(&server)
+            .videos()
+            .upload(VIDEO_ID, vec![1u8; 1024])
+            .await
+            .expect_err("a 429");
+        assert!(error.is_rate_limited(), "{absurd}: {error}");
+        assert_eq!(error.retry_after(), expected, "{absurd}");
+    }
+}
+
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_is_returned_at_once() {
     let server = strict_server().await;
