@@ -15,6 +15,18 @@
 #![doc = "[`Error::retry_after`]: crate::Error::retry_after"]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Code that reads what a server sends must not panic: no unwrap/expect, no panicking
+// index or slice, no unchecked arithmetic. Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod assertions;

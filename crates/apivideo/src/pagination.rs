@@ -222,7 +222,12 @@ impl<Op: ListOperation> ListRequest<Op> {
                 return Ok(None);
             };
             let page = fetch::<Op>(&client, &params, number).await?;
-            let next = (page.has_next() && !page.items.is_empty()).then_some(number + 1);
+            // No page follows page `i64::MAX`, whatever the server says.
+            let next = if page.has_next() && !page.items.is_empty() {
+                number.checked_add(1)
+            } else {
+                None
+            };
             Ok(Some((page, (client, params, next, None))))
         })
         .boxed()

@@ -331,22 +331,14 @@ impl Videos {
     }
 }
 
+/// `HH:MM:SS` or `HH:MM:SS.FF`.
 fn is_timecode(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    let two_digits = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    let base = bytes.len() >= 8
-        && two_digits(0)
-        && bytes[2] == b':'
-        && two_digits(3)
-        && bytes[5] == b':'
-        && two_digits(6);
-    match bytes.len() {
-        8 => base,
-        11 => base && bytes[8] == b'.' && two_digits(9),
+    let digits = |ds: &[&u8]| ds.iter().all(|d| d.is_ascii_digit());
+    match value.as_bytes() {
+        [h1, h2, b':', m1, m2, b':', s1, s2] => digits(&[h1, h2, m1, m2, s1, s2]),
+        [h1, h2, b':', m1, m2, b':', s1, s2, b'.', f1, f2] => {
+            digits(&[h1, h2, m1, m2, s1, s2, f1, f2])
+        }
         _ => false,
     }
 }
@@ -424,14 +416,21 @@ impl WaitUntilPlayable {
 
     async fn run(self) -> Result<VideoStatus> {
         let started = Instant::now();
-        let deadline = tokio::time::Instant::now() + self.timeout;
+        // `None`: a timeout too long to add to the clock (`Duration::MAX`), which never
+        // runs out.
+        let deadline = tokio::time::Instant::now().checked_add(self.timeout);
+        let left = |now: tokio::time::Instant| {
+            deadline.map_or(Duration::MAX, |deadline| {
+                deadline.saturating_duration_since(now)
+            })
+        };
         let mut interval = self.first_interval.max(Duration::from_millis(1));
         // The ingest as last seen, and since when the status has shown no progress.
         let mut last_ingest = None;
         let mut quiet_since = tokio::time::Instant::now();
         loop {
             // A poll that hangs must not outlast the deadline either.
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let remaining = left(tokio::time::Instant::now());
             let status =
                 match tokio::time::timeout(remaining, self.videos.status(&self.video_id)).await {
                     Ok(status) => status?,
@@ -482,15 +481,19 @@ impl WaitUntilPlayable {
                     ingest: ingest_status,
                 });
             }
-            if now >= deadline {
+            if left(now).is_zero() {
                 return Err(Error::WaitTimeout {
                     video_id: self.video_id,
                     waited: started.elapsed(),
                 });
             }
             tracing::debug!(video_id = %self.video_id, wait_ms = interval.as_millis() as u64, "video not playable yet");
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = interval.mul_f64(1.5).min(self.max_interval.max(interval));
+            tokio::time::sleep(interval.min(left(now))).await;
+            // 1.5×, saturating: `mul_f64` (which computes this) panics past `Duration::MAX`,
+            // which a long enough wait under a huge `max_interval` would reach.
+            interval = Duration::try_from_secs_f64(interval.as_secs_f64() * 1.5)
+                .unwrap_or(Duration::MAX)
+                .min(self.max_interval.max(interval));
         }
     }
 }

@@ -25,10 +25,11 @@ use crate::Client;
 use crate::call::{Call, Response, WithMetadata};
 use crate::error::{Error, Result};
 
-/// The byte range of chunk `index`.
+/// The byte range of chunk `index`. Both ends are clamped to `total`, so saturating at
+/// `u64::MAX` (a resume record's chunk size is not bounded) still gives the right range.
 pub(crate) fn chunk_range(index: u32, chunk_size: u64, total: u64) -> Range<u64> {
-    let start = u64::from(index) * chunk_size;
-    start.min(total)..(start + chunk_size).min(total)
+    let start = u64::from(index).saturating_mul(chunk_size);
+    start.min(total)..start.saturating_add(chunk_size).min(total)
 }
 
 fn chunk_count(total: u64, chunk_size: u64) -> u32 {
@@ -300,7 +301,8 @@ pub(crate) fn confirmed_chunks(
         .iter()
         .filter_map(|r| {
             let (from, to) = (r.from?, r.to?);
-            (from >= 0 && to >= from).then(|| (from as u64, to as u64 + 1))
+            // `to` is at most `i64::MAX`: the end fits in a `u64`.
+            (from >= 0 && to >= from).then(|| (from as u64, (to as u64).saturating_add(1)))
         })
         .collect();
     ranges.sort_unstable();
@@ -349,7 +351,7 @@ pub(crate) enum Body {
 impl Body {
     pub(crate) fn len(&self) -> u64 {
         match self {
-            Self::Ranged(_, range) => range.end - range.start,
+            Self::Ranged(_, range) => range.end.saturating_sub(range.start),
             Self::Buffered(bytes) => bytes.len() as u64,
         }
     }
@@ -361,7 +363,8 @@ impl Body {
         let first = match self {
             Self::Ranged(ranged, range) => {
                 let start = range.start;
-                std::pin::pin!(ranged.body(start..start + end))
+                // `start + end` is within the range, whose end is a `u64`.
+                std::pin::pin!(ranged.body(start..start.saturating_add(end)))
                     .try_next()
                     .await?
             }
@@ -396,10 +399,11 @@ impl ContentRange {
     fn header(self) -> Option<String> {
         match self {
             Self::Whole => None,
+            // Inclusive end; a chunk is never empty when there are several.
             Self::Bytes {
                 range: (start, end),
                 total,
-            } => Some(format!("bytes {start}-{}/{total}", end - 1)),
+            } => Some(format!("bytes {start}-{}/{total}", end.saturating_sub(1))),
             Self::Part {
                 number,
                 total: Some(total),
@@ -438,7 +442,8 @@ impl Job {
         on_confirmed: Option<ConfirmedFn>,
     ) -> Result<Response<Video>> {
         let count = chunk_count(total, self.chunk_size);
-        let last = count - 1;
+        // `chunk_count` is at least 1.
+        let last = count.saturating_sub(1);
         let todo: Vec<u32> = (0..count).filter(|i| !confirmed.contains(i)).collect();
         if todo.is_empty() {
             return match &self.target {
@@ -594,7 +599,7 @@ impl Job {
                     if let Ok(block) = &block {
                         let n = block.len() as u64;
                         counted.fetch_add(n, Ordering::Relaxed);
-                        let bytes_sent = sent.fetch_add(n, Ordering::Relaxed) + n;
+                        let bytes_sent = sent.fetch_add(n, Ordering::Relaxed).saturating_add(n);
                         if let Some(progress) = &progress {
                             progress(Progress {
                                 bytes_sent,
@@ -652,6 +657,20 @@ mod tests {
         assert_eq!(chunk_count(100, 40), 3);
         assert_eq!(chunk_count(80, 40), 2);
         assert_eq!(chunk_count(1, 40), 1);
+    }
+
+    #[test]
+    fn extreme_values_saturate_instead_of_overflowing() {
+        // A resume record may carry any chunk size; the server any range end.
+        assert_eq!(chunk_range(2, u64::MAX, 100), 100..100);
+        assert_eq!(
+            chunk_range(u32::MAX, u64::MAX / 2, u64::MAX),
+            u64::MAX..u64::MAX
+        );
+        assert_eq!(
+            confirmed_chunks(&[range(0, i64::MAX)], 40, 100),
+            BTreeSet::from([0, 1, 2])
+        );
     }
 
     #[test]

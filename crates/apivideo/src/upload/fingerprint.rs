@@ -63,8 +63,15 @@ impl Fingerprint {
         let size = bytes.len() as u64;
         let (head, tail) = edges(size);
         let mut hash = Sha256::new();
-        hash.update(&bytes[head.start as usize..head.end as usize]);
-        hash.update(&bytes[tail.start as usize..tail.end as usize]);
+        for range in [head, tail] {
+            // `edges` keeps within `size`, the length of `bytes`: the casts are lossless and
+            // the range is always there.
+            hash.update(
+                bytes
+                    .get(range.start as usize..range.end as usize)
+                    .unwrap_or_default(),
+            );
+        }
         Self {
             size,
             sha256: hash.finalize().into(),
@@ -79,11 +86,12 @@ impl Fingerprint {
         let size = file.metadata()?.len();
         let (head, tail) = edges(size);
         let mut hash = Sha256::new();
-        let mut buffer = vec![0u8; EDGE as usize];
+        let mut buffer = Vec::with_capacity(EDGE as usize);
         for range in [head, tail] {
-            let block = &mut buffer[..(range.end - range.start) as usize];
-            super::source::read_exact_at(file, block, range.start)?;
-            hash.update(&*block);
+            // At most `EDGE` bytes (`edges` keeps each range that short): within capacity.
+            buffer.resize(range.end.saturating_sub(range.start) as usize, 0);
+            super::source::read_exact_at(file, &mut buffer, range.start)?;
+            hash.update(&buffer);
         }
         Ok(Self {
             size,

@@ -163,7 +163,7 @@ impl Resume {
         self.confirmed
             .iter()
             .map(|&i| chunked::chunk_range(i, self.chunk_size, self.total))
-            .map(|r| r.end - r.start)
+            .map(|r| r.end.saturating_sub(r.start))
             .sum()
     }
 }

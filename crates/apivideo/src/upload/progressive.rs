@@ -37,8 +37,10 @@ pub(crate) async fn stream_all(
             number,
             total: last.then_some(number),
         };
+        // Parts are numbered from 1, chunks from 0.
+        let index = number.saturating_sub(1);
         let video = job
-            .send_with_retries(&Body::Buffered(current), number - 1, None, None, range)
+            .send_with_retries(&Body::Buffered(current), index, None, None, range)
             .await
             .map_err(|e| stream_error(&job, e))?;
         if last {
@@ -52,7 +54,12 @@ pub(crate) async fn stream_all(
             *id = Some(video.value.video_id);
         }
         current = next;
-        number += 1;
+        number = number.checked_add(1).ok_or_else(|| {
+            stream_error(
+                &job,
+                Error::invalid("source", "the stream holds more parts than can be numbered"),
+            )
+        })?;
     }
 }
 
@@ -317,8 +324,10 @@ impl ProgressiveUpload {
             sent: self.sent.clone(),
         };
         let count = last.then_some(number);
+        // Parts are numbered from 1 (`send_part` refuses 0), chunks from 0.
+        let index = number.saturating_sub(1);
         let result = job
-            .send_with_retries(&body, number - 1, count, None, range)
+            .send_with_retries(&body, index, count, None, range)
             .await;
         match result {
             Ok(response) => {

@@ -235,7 +235,7 @@ impl<'de> serde::Deserialize<'de> for Resume {
         {
             return Err(D::Error::custom(format!(
                 "chunk {index} is beyond the last chunk ({})",
-                resume.chunk_count() - 1
+                resume.chunk_count().saturating_sub(1)
             )));
         }
         Ok(resume)

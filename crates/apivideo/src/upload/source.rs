@@ -371,10 +371,11 @@ impl Ranged {
                     }
                     Either::Bytes(None) => None,
                     Either::File(file, mut buffer) => {
-                        if pos >= end {
+                        let left = end.saturating_sub(pos);
+                        if left == 0 {
                             return None;
                         }
-                        let n = (end - pos).min(BLOCK as u64) as usize;
+                        let n = left.min(BLOCK as u64) as usize;
                         let reader = file.clone();
                         // The buffer goes to the blocking thread and comes back; once the
                         // connection has written a block, its memory is reused for the next.
@@ -388,7 +389,12 @@ impl Ranged {
                         match read {
                             Ok(mut buffer) => {
                                 let block = buffer.split().freeze();
-                                let next = (Either::File(file, buffer), pos + n as u64, end);
+                                // `n` is at most `end - pos`.
+                                let next = (
+                                    Either::File(file, buffer),
+                                    pos.saturating_add(n as u64),
+                                    end,
+                                );
                                 Some((Ok(block), next))
                             }
                             Err(e) => Some((Err(e), (Either::Bytes(None), end, end))),
