@@ -187,3 +187,52 @@ fn an_empty_webhook_secret_verifies_nothing() {
     let secret = SignatureSecret::new("whsec-real");
     assert!(verify(&secret, body, &sign(&secret, body)).is_ok());
 }
+
+/// A stream of byte blocks of unknown length goes up as a progressive upload, in parts of
+/// the chunk size whatever the blocks' sizes, and the video holds exactly its bytes.
+#[tokio::test]
+async fn a_byte_stream_is_uploaded_whole_in_parts_of_the_chunk_size() {
+    let sim = Simulator::start().await;
+    let client = client(&sim);
+    let id = video(&client).await;
+    let data: Vec<u8> = (0..(11 * MIB + 12_345)).map(|i| (i % 253) as u8).collect();
+    // Blocks of an odd size, as a download would hand them over.
+    let blocks: Vec<Result<bytes::Bytes, std::io::Error>> = data
+        .chunks(100_003)
+        .map(|block| Ok(bytes::Bytes::copy_from_slice(block)))
+        .collect();
+    client
+        .videos()
+        .upload(&id, Source::byte_stream(futures_util::stream::iter(blocks)))
+        .chunk_size(5 * MIB)
+        .await
+        .expect("uploaded");
+    assert!(sim.video_source(&id).expect("assembled") == data);
+    assert_eq!(sim.request_count("POST /videos/{videoId}/source"), 3);
+}
+
+/// An error from the stream stops the upload and comes back as the stream said it.
+#[tokio::test]
+async fn a_byte_stream_that_fails_stops_the_upload_with_its_error() {
+    let sim = Simulator::start().await;
+    let client = client(&sim);
+    let id = video(&client).await;
+    let blocks = futures_util::stream::iter([
+        Ok(bytes::Bytes::from(vec![1u8; (6 * MIB) as usize])),
+        Err("the download broke off"),
+    ]);
+    let error = client
+        .videos()
+        .upload(&id, Source::byte_stream(blocks))
+        .chunk_size(5 * MIB)
+        .await
+        .expect_err("the stream failed");
+    let cause = io_cause(&error).unwrap_or_else(|| panic!("{error:?}"));
+    assert!(cause.contains("the download broke off"), "{cause}");
+    let ready = client.videos().status(&id).await.expect("status");
+    assert_ne!(
+        ready.ingest.and_then(|i| i.status).map(|s| s.to_string()),
+        Some("uploaded".to_owned()),
+        "an incomplete source is not a finished upload"
+    );
+}
