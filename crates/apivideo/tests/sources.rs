@@ -116,6 +116,44 @@ async fn a_file_that_grows_or_shrinks_during_the_upload_is_an_error() {
     }
 }
 
+/// A file that shrinks while a chunk of it is being sent fails inside the request body,
+/// where it looks like a broken connection; the error still names the size change.
+#[tokio::test]
+async fn a_file_that_shrinks_in_the_middle_of_a_chunk_is_named_as_such() {
+    let sim = Simulator::start().await;
+    let client = client(&sim);
+    let id = video(&client).await;
+    let path = std::env::temp_dir().join(format!("apivideo-shrinking-{}.mp4", std::process::id()));
+    std::fs::write(&path, vec![4u8; (11 * MIB) as usize]).expect("temp file");
+    let changed = path.clone();
+    let shrunk = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let once = shrunk.clone();
+    let error = client
+        .videos()
+        .upload(&id, path.as_path())
+        .chunk_size(5 * MIB)
+        .concurrency(1)
+        // The first block of chunk 1 was handed over; the next ones are read later.
+        .on_progress(move |progress| {
+            if progress.chunk_index == 1 && !once.swap(true, Ordering::SeqCst) {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&changed)
+                    .expect("reopen");
+                file.set_len(6 * MIB).expect("shrink");
+            }
+        })
+        .await
+        .expect_err("the file shrank");
+    std::fs::remove_file(&path).ok();
+    assert!(
+        shrunk.load(Ordering::SeqCst),
+        "the file was shrunk mid-chunk"
+    );
+    let cause = io_cause(&error).unwrap_or_else(|| panic!("{error}"));
+    assert!(cause.contains("changed size"), "{cause}");
+}
+
 /// Counts what is read from it; yields zeros forever.
 struct Counting(Arc<AtomicU64>);
 

@@ -571,8 +571,17 @@ impl Job {
             }
             Data::Sequential(reader) => Body::Buffered(reader.read(bytes).await?),
         };
-        self.send_with_retries(&body, index, Some(count), Some(total), range)
-            .await
+        let sent = self
+            .send_with_retries(&body, index, Some(count), Some(total), range)
+            .await;
+        // A file that shrank while this chunk was read fails inside the request body,
+        // where it looks like a broken connection: the size change is the real cause.
+        if sent.is_err()
+            && let Body::Ranged(ranged, _) = &body
+        {
+            ranged.check_len(total)?;
+        }
+        sent
     }
 
     /// Sends `body` as one request. The request path sends it again after retryable
