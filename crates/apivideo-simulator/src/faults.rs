@@ -121,22 +121,13 @@ impl FaultState {
     /// Takes the next fault for `route`, if one is pending.
     pub fn take(&self, route: &str) -> Option<Injected> {
         let mut pending = self.lock();
-        if let Some(left) = pending.resets.get_mut(route)
-            && *left > 0
-        {
-            *left -= 1;
-            return Some(Injected::Reset);
-        }
-        let retry_after = pending.retry_after;
-        let statuses = pending.failures.get_mut(route)?;
-        if statuses.is_empty() {
-            return None;
-        }
-        let status = statuses.remove(0);
-        Some(Injected::Fail {
-            status,
-            retry_after,
-        })
+        let pending = &mut *pending;
+        next_fault(
+            &mut pending.resets,
+            &mut pending.failures,
+            pending.retry_after,
+            route,
+        )
     }
 }
 
@@ -156,23 +147,38 @@ impl FaultState {
     /// Takes the next fault that strikes after `route`'s request was handled, if any.
     pub fn take_after(&self, route: &str) -> Option<Injected> {
         let mut pending = self.lock();
-        if let Some(left) = pending.resets_after.get_mut(route)
-            && *left > 0
-        {
-            *left -= 1;
-            return Some(Injected::Reset);
-        }
-        let retry_after = pending.retry_after;
-        let statuses = pending.failures_after.get_mut(route)?;
-        if statuses.is_empty() {
-            return None;
-        }
-        let status = statuses.remove(0);
-        Some(Injected::Fail {
-            status,
-            retry_after,
-        })
+        let pending = &mut *pending;
+        next_fault(
+            &mut pending.resets_after,
+            &mut pending.failures_after,
+            pending.retry_after,
+            route,
+        )
     }
+}
+
+/// The next of `route`'s pending faults: a reset first, then a failing status.
+fn next_fault(
+    resets: &mut HashMap<String, usize>,
+    failures: &mut HashMap<String, Vec<u16>>,
+    retry_after: u64,
+    route: &str,
+) -> Option<Injected> {
+    if let Some(left) = resets.get_mut(route)
+        && *left > 0
+    {
+        *left -= 1;
+        return Some(Injected::Reset);
+    }
+    let statuses = failures.get_mut(route)?;
+    if statuses.is_empty() {
+        return None;
+    }
+    let status = statuses.remove(0);
+    Some(Injected::Fail {
+        status,
+        retry_after,
+    })
 }
 
 impl Faults {

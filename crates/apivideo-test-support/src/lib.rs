@@ -1,11 +1,13 @@
 //! Helpers shared by the test suites of this workspace, so each exists once: the spec and
 //! its example answers, a reader for `multipart/form-data` bodies, small readers of
-//! recorded requests, the ids the tests share, and a runner for the examples. Dev-only
+//! recorded requests, the ids the tests share, a runner for the examples, and files that
+//! misbehave. Dev-only
 //! (`publish = false`): crates list it under `[dev-dependencies]`.
 
 #![forbid(unsafe_code)]
 
 pub mod examples;
+pub mod files;
 pub mod ids;
 pub mod multipart;
 

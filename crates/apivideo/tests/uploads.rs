@@ -624,50 +624,6 @@ async fn bad_input_is_refused_before_any_request() {
     );
 }
 
-/// A path that exists and cannot be opened. A file with mode 000 does it for anyone but
-/// root, who ignores file modes; for root, a write-only sysfs attribute (the kernel refuses
-/// to open those for reading whoever asks).
-fn unreadable_file() -> PathBuf {
-    let candidate = TempFile::new("unreadable.mp4", b"data");
-    let path = candidate.path().to_path_buf();
-    std::mem::forget(candidate);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    }
-    if std::fs::File::open(&path).is_err() {
-        return path;
-    }
-    write_only_sysfs_file(Path::new("/sys/bus"), 3)
-        .expect("no unreadable file can be made here: running as root and no write-only sysfs file")
-}
-
-fn write_only_sysfs_file(dir: &Path, depth: u32) -> Option<PathBuf> {
-    #[cfg(unix)]
-    use std::os::unix::fs::PermissionsExt;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        let Ok(metadata) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        #[cfg(unix)]
-        if metadata.is_file()
-            && metadata.permissions().mode() & 0o444 == 0
-            && std::fs::File::open(&path).is_err()
-        {
-            return Some(path);
-        }
-        if metadata.is_dir()
-            && depth > 0
-            && let Some(found) = write_only_sysfs_file(&path, depth - 1)
-        {
-            return Some(found);
-        }
-    }
-    None
-}
-
 #[tokio::test]
 async fn create_and_upload_creates_the_video_first() {
     let server = UploadServer::start().await;
@@ -819,4 +775,13 @@ async fn a_failed_token_upload_keeps_the_token_out_of_its_error() {
         "the first chunk's video is kept for the resume"
     );
     assert_eq!(resume.confirmed_chunks().collect::<Vec<_>>(), [0]);
+}
+
+/// A path that exists and cannot be opened (see `apivideo_test_support::files`); the
+/// temporary file is left behind on purpose, as it may be the path returned.
+fn unreadable_file() -> PathBuf {
+    let candidate = TempFile::new("unreadable.mp4", b"data");
+    let path = candidate.path().to_path_buf();
+    std::mem::forget(candidate);
+    apivideo_test_support::files::unreadable_file(&path)
 }

@@ -176,44 +176,7 @@ pub fn journal_chunks(dir: &TempDir, file: &Path) -> Vec<u64> {
         .unwrap_or_default()
 }
 
-/// A path that exists and cannot be opened. A file with mode 000 does it for anyone but
-/// root, who ignores file modes; for root, a write-only sysfs attribute (the kernel refuses
-/// to open those for reading whoever asks).
+/// A path that exists and cannot be opened (see `apivideo_test_support::files`).
 pub fn unreadable_file(dir: &TempDir) -> PathBuf {
-    let path = dir.file("unreadable.mp4", b"data");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    }
-    if std::fs::File::open(&path).is_err() {
-        return path;
-    }
-    write_only_sysfs_file(Path::new("/sys/bus"), 3)
-        .expect("no unreadable file can be made here: running as root and no write-only sysfs file")
-}
-
-fn write_only_sysfs_file(dir: &Path, depth: u32) -> Option<PathBuf> {
-    #[cfg(unix)]
-    use std::os::unix::fs::PermissionsExt;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        let Ok(metadata) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        #[cfg(unix)]
-        if metadata.is_file()
-            && metadata.permissions().mode() & 0o444 == 0
-            && std::fs::File::open(&path).is_err()
-        {
-            return Some(path);
-        }
-        if metadata.is_dir()
-            && depth > 0
-            && let Some(found) = write_only_sysfs_file(&path, depth - 1)
-        {
-            return Some(found);
-        }
-    }
-    None
+    apivideo_test_support::files::unreadable_file(&dir.file("unreadable.mp4", b"data"))
 }
