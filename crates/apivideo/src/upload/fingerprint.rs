@@ -155,6 +155,8 @@ mod tests {
         assert_eq!(edges(10), (0..10, 10..10));
         assert_eq!(edges(EDGE + 5), (0..EDGE, EDGE..EDGE + 5));
         assert_eq!(edges(10 * EDGE), (0..EDGE, 9 * EDGE..10 * EDGE));
+        // A MiB at each end, as documented, not some other edge.
+        assert_eq!(edges(5_000_000), (0..1_048_576, 3_951_424..5_000_000));
     }
 
     #[test]
@@ -180,6 +182,19 @@ mod tests {
         data[0] ^= 1;
         data[(EDGE + 100) as usize] ^= 1;
         assert_eq!(Fingerprint::of_bytes(&data), from_bytes);
+        data[(EDGE + 100) as usize] ^= 1;
+        // The hashed ends are exactly the first and the last MiB.
+        let mib = 1024 * 1024;
+        for (byte, hashed) in [
+            (mib - 1, true),
+            (mib, false),
+            (data.len() - mib - 1, false),
+            (data.len() - mib, true),
+        ] {
+            data[byte] ^= 1;
+            assert_eq!(Fingerprint::of_bytes(&data) != from_bytes, hashed, "{byte}");
+            data[byte] ^= 1;
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -194,6 +209,7 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(fp.to_string(), "3 bytes, ba7816bf8f01cfea");
+        assert_eq!(hex::encode(fp.sha256()), json["sha256"].as_str().unwrap());
         let back: Fingerprint = serde_json::from_value(json).unwrap();
         assert_eq!(back, fp);
         let bad = serde_json::json!({"size": 3, "sha256": "zz"});
