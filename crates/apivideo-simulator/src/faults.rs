@@ -196,6 +196,40 @@ impl Faults {
         })
     }
 
+    /// Adds `n` failing `status` answers for `route` to the queue `queue` picks.
+    fn queue_failures(
+        &self,
+        route: &str,
+        n: usize,
+        status: u16,
+        queue: impl FnOnce(&mut Pending) -> &mut HashMap<String, Vec<u16>>,
+    ) -> &Self {
+        assert!(
+            (100..=599).contains(&status),
+            "apivideo-simulator: {status} is not an HTTP status"
+        );
+        let route = Self::route(route);
+        queue(&mut self.shared.faults.lock())
+            .entry(route)
+            .or_default()
+            .extend(std::iter::repeat_n(status, n));
+        self
+    }
+
+    /// Adds `n` resets for `route` to the count `count` picks.
+    fn queue_resets(
+        &self,
+        route: &str,
+        n: usize,
+        count: impl FnOnce(&mut Pending) -> &mut HashMap<String, usize>,
+    ) -> &Self {
+        let route = Self::route(route);
+        *count(&mut self.shared.faults.lock())
+            .entry(route)
+            .or_default() += n;
+        self
+    }
+
     /// The next `n` requests to `route` are answered `status` with a problem-details
     /// body, before the rate limit and authentication are checked and without handling
     /// the request (nothing changes on the server). A 429 also carries
@@ -208,19 +242,7 @@ impl Faults {
     ///
     /// If `route` is not a route of the spec or `status` is not in 100..=599.
     pub fn fail_next(&self, route: impl AsRef<str>, n: usize, status: u16) -> &Self {
-        assert!(
-            (100..=599).contains(&status),
-            "apivideo-simulator: {status} is not an HTTP status"
-        );
-        let route = Self::route(route.as_ref());
-        self.shared
-            .faults
-            .lock()
-            .failures
-            .entry(route)
-            .or_default()
-            .extend(std::iter::repeat_n(status, n));
-        self
+        self.queue_failures(route.as_ref(), n, status, |p| &mut p.failures)
     }
 
     /// The next `n` requests to `route` are reset: the simulator reads part of the
@@ -232,9 +254,7 @@ impl Faults {
     ///
     /// If `route` is not a route of the spec.
     pub fn reset_next(&self, route: impl AsRef<str>, n: usize) -> &Self {
-        let route = Self::route(route.as_ref());
-        *self.shared.faults.lock().resets.entry(route).or_default() += n;
-        self
+        self.queue_resets(route.as_ref(), n, |p| &mut p.resets)
     }
 
     /// The next `n` requests to `route` are handled (whatever they change on the server
@@ -247,19 +267,7 @@ impl Faults {
     ///
     /// If `route` is not a route of the spec or `status` is not in 100..=599.
     pub fn fail_after_handling(&self, route: impl AsRef<str>, n: usize, status: u16) -> &Self {
-        assert!(
-            (100..=599).contains(&status),
-            "apivideo-simulator: {status} is not an HTTP status"
-        );
-        let route = Self::route(route.as_ref());
-        self.shared
-            .faults
-            .lock()
-            .failures_after
-            .entry(route)
-            .or_default()
-            .extend(std::iter::repeat_n(status, n));
-        self
+        self.queue_failures(route.as_ref(), n, status, |p| &mut p.failures_after)
     }
 
     /// The next `n` requests to `route` are handled, then their connection is reset
@@ -269,15 +277,7 @@ impl Faults {
     ///
     /// If `route` is not a route of the spec.
     pub fn reset_after_handling(&self, route: impl AsRef<str>, n: usize) -> &Self {
-        let route = Self::route(route.as_ref());
-        *self
-            .shared
-            .faults
-            .lock()
-            .resets_after
-            .entry(route)
-            .or_default() += n;
-        self
+        self.queue_resets(route.as_ref(), n, |p| &mut p.resets_after)
     }
 
     /// Delays every answer on `route` by `delay`, until changed (`Duration::ZERO`
